@@ -1,0 +1,100 @@
+"""The shop's application factory: it only calls the small register_* helpers below."""
+import logging
+from pathlib import Path
+
+from flask import Flask
+from jinja2 import ChoiceLoader, FileSystemLoader, PrefixLoader
+
+from app.config import ROOT, load_config
+
+
+def create_app(test_config=None):
+    app = Flask(
+        __name__,
+        instance_path=str(ROOT / "instance"),
+        static_folder=str(ROOT / "static"),
+        template_folder=str(ROOT / "templates"),
+    )
+    load_config(app, test_config)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    register_logging(app)
+    register_extensions(app)
+    register_jinja(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_commands(app)
+    register_hooks(app)
+    return app
+
+
+def register_logging(app):
+    from app.ops.logging import configure_logging
+
+    configure_logging(app)
+
+
+def register_extensions(app):
+    from app import models  # noqa: F401  (every table known to SQLAlchemy and Alembic)
+    from app.database import configure_sqlite_connections
+    from app.extensions import csrf, db, limiter, login_manager, mail, migrate
+
+    configure_sqlite_connections()
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "app" / "migrations"), render_as_batch=True, compare_type=True)
+    login_manager.init_app(app)
+    csrf.init_app(app)
+    mail.init_app(app)
+    limiter.init_app(app)
+
+    from app.auth.services import load_user_from_session_id
+
+    login_manager.user_loader(load_user_from_session_id)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message_category = "info"
+
+
+def register_jinja(app):
+    """Pages live in templates/, htmx fragments in partials/; both are reachable by one loader so a page
+    can `{% include "partials/cart/badge.html" %}` and a view can render that same name."""
+    app.jinja_loader = ChoiceLoader(
+        [
+            FileSystemLoader(str(ROOT / "templates")),
+            PrefixLoader({"partials": FileSystemLoader(str(ROOT / "partials"))}),
+        ]
+    )
+    from app.ops.templating import register_template_helpers
+
+    register_template_helpers(app)
+
+
+def register_blueprints(app):
+    from app.admin import bp as admin_bp
+    from app.auth import bp as auth_bp
+    from app.cart import bp as cart_bp
+    from app.catalog import bp as catalog_bp
+    from app.ops import bp as ops_bp
+    from app.search import bp as search_bp
+
+    for bp in (ops_bp, catalog_bp, search_bp, auth_bp, cart_bp, admin_bp):
+        app.register_blueprint(bp)
+
+
+def register_errorhandlers(app):
+    from app.ops.errors import register_error_pages
+
+    register_error_pages(app)
+
+
+def register_commands(app):
+    from app.auth.cli import users_cli
+    from app.catalog.cli import seed_cli
+
+    app.cli.add_command(seed_cli)
+    app.cli.add_command(users_cli)
+
+
+def register_hooks(app):
+    from app.ops.security import add_security_headers
+
+    app.after_request(add_security_headers)
+    logging.getLogger(__name__).debug("app created with database %s", app.config["SQLALCHEMY_DATABASE_URI"])

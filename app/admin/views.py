@@ -1,0 +1,2 @@
+"""admin views."""
+from app.admin import bp  # noqa: F401

@@ -1,0 +1,84 @@
+"""Catalog: categories, products and their images, and the product change log that search follows."""
+from datetime import datetime
+
+from sqlalchemy import Boolean, CheckConstraint, DateTime, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.database import TimestampMixin, utcnow
+from app.extensions import db
+
+
+class Category(TimestampMixin, db.Model):
+    __tablename__ = "categories"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    slug: Mapped[str] = mapped_column(String(80), unique=True, nullable=False)
+    name: Mapped[str] = mapped_column(String(80), nullable=False)
+    description: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    position: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+
+    products: Mapped[list["Product"]] = relationship(back_populates="category")
+
+
+class Product(TimestampMixin, db.Model):
+    __tablename__ = "products"
+    __table_args__ = (
+        CheckConstraint("stock >= 0", name="stock_not_negative"),
+        CheckConstraint("price >= 0", name="price_not_negative"),
+        Index("ix_products_active_category", "is_active", "category_id"),
+        Index("ix_products_created_at", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    sku: Mapped[str] = mapped_column(String(40), unique=True, nullable=False)
+    slug: Mapped[str] = mapped_column(String(160), unique=True, nullable=False)
+    name: Mapped[str] = mapped_column(String(200), nullable=False)
+    brand: Mapped[str] = mapped_column(String(80), nullable=False, default="")
+    description: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    price: Mapped[int] = mapped_column(Integer, nullable=False)  # minor units
+    currency: Mapped[str] = mapped_column(String(3), nullable=False, default="USD")
+    stock: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    is_active: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
+    is_featured: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    category_id: Mapped[int | None] = mapped_column(ForeignKey("categories.id", ondelete="SET NULL"))
+
+    category: Mapped[Category | None] = relationship(back_populates="products")
+    images: Mapped[list["ProductImage"]] = relationship(
+        back_populates="product", cascade="all, delete-orphan", order_by="ProductImage.position"
+    )
+
+    @property
+    def in_stock(self):
+        return self.stock > 0
+
+    @property
+    def main_image(self):
+        return self.images[0] if self.images else None
+
+
+class ProductImage(db.Model):
+    __tablename__ = "product_images"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id", ondelete="CASCADE"), index=True, nullable=False)
+    # Path under static/, e.g. "img/placeholders/audio-3.png" or "uploads/ab/cd.webp".
+    path: Mapped[str] = mapped_column(String(255), nullable=False)
+    alt: Mapped[str] = mapped_column(String(200), nullable=False, default="")
+    position: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+
+    product: Mapped[Product] = relationship(back_populates="images")
+
+
+class ProductChange(db.Model):
+    """Append-only log of product writes (including deletes), in commit order by id.
+
+    A search index records the highest id it has applied (its watermark) and catches up from here, so an
+    app server that was down, or is new, replays only what it missed.
+    """
+
+    __tablename__ = "product_changes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    product_id: Mapped[int] = mapped_column(Integer, index=True, nullable=False)  # no FK: outlives deletes
+    kind: Mapped[str] = mapped_column(String(10), nullable=False)  # "upsert" | "delete"
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, nullable=False)

@@ -1,0 +1,128 @@
+"""Configuration: defaults here, then instance/config.py, then the environment, then test_config.
+
+Every setting an operator may change is listed in DEFAULTS with its default, so this file is also the
+reference for what can be set.
+"""
+import os
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_SECRET_KEY = "dev-only-secret-key-change-me"
+
+DEFAULTS = {
+    "SHOP_NAME": "The Shop",
+    "SECRET_KEY": DEFAULT_SECRET_KEY,
+    # SQLite in instance/ unless DATABASE_URL says otherwise (filled in by load_config).
+    "SQLALCHEMY_DATABASE_URI": None,
+    "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+    "SEARCH_INDEX_DIR": str(ROOT / "search_index"),
+    "UPLOAD_DIR": str(ROOT / "static" / "uploads"),
+    "CURRENCY": "USD",
+    "FREE_SHIPPING_FROM": 5000,  # minor units; 0 turns the hint off
+    "PRODUCTS_PER_PAGE": 24,
+    # Cookies: HttpOnly and SameSite everywhere; Secure (and the __Host- prefix) when served over HTTPS.
+    "SECURE_COOKIES": False,
+    "SESSION_COOKIE_NAME": "session",
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "REMEMBER_COOKIE_HTTPONLY": True,
+    "REMEMBER_COOKIE_SAMESITE": "Lax",
+    "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session
+    "MAX_CONTENT_LENGTH": 8 * 1024 * 1024,
+    # Mail: without MAIL_SERVER, messages are written as .eml files under instance/mail/.
+    "MAIL_SERVER": None,
+    "MAIL_PORT": 25,
+    "MAIL_USE_TLS": False,
+    "MAIL_USE_SSL": False,
+    "MAIL_USERNAME": None,
+    "MAIL_PASSWORD": None,
+    "MAIL_DEFAULT_SENDER": "The Shop <shop@localhost>",
+    "MAIL_MAX_ATTEMPTS": 8,
+    "MAIL_TIMEOUT": 10,
+    # Rate limits (Flask-Limiter); memory by default, Redis via RATELIMIT_STORAGE_URI=redis://...
+    "RATELIMIT_STORAGE_URI": "memory://",
+    "RATELIMIT_ENABLED": True,
+    "RATELIMIT_HEADERS_ENABLED": True,
+    # Braintree: without credentials the shop runs in offline test mode.
+    "BRAINTREE_ENVIRONMENT": "sandbox",
+    "BRAINTREE_MERCHANT_ID": None,
+    "BRAINTREE_PUBLIC_KEY": None,
+    "BRAINTREE_PRIVATE_KEY": None,
+    "LOG_LEVEL": "INFO",
+}
+
+# Environment variables read as-is (strings) or converted by the function given.
+_truthy = lambda v: v.strip().lower() in {"1", "true", "yes", "on"}  # noqa: E731
+ENVIRONMENT = {
+    "SECRET_KEY": str,
+    "SHOP_NAME": str,
+    "SEARCH_INDEX_DIR": str,
+    "UPLOAD_DIR": str,
+    "CURRENCY": str,
+    "FREE_SHIPPING_FROM": int,
+    "SECURE_COOKIES": _truthy,
+    "MAIL_SERVER": str,
+    "MAIL_PORT": int,
+    "MAIL_USE_TLS": _truthy,
+    "MAIL_USE_SSL": _truthy,
+    "MAIL_USERNAME": str,
+    "MAIL_PASSWORD": str,
+    "MAIL_DEFAULT_SENDER": str,
+    "MAIL_MAX_ATTEMPTS": int,
+    "RATELIMIT_STORAGE_URI": str,
+    "RATELIMIT_ENABLED": _truthy,
+    "BRAINTREE_ENVIRONMENT": str,
+    "BRAINTREE_MERCHANT_ID": str,
+    "BRAINTREE_PUBLIC_KEY": str,
+    "BRAINTREE_PRIVATE_KEY": str,
+    "LOG_LEVEL": str,
+}
+
+
+def database_url_from_env(value):
+    """Accept the common `postgres://` spelling and use psycopg 3 for PostgreSQL."""
+    if value.startswith("postgres://"):
+        value = "postgresql://" + value[len("postgres://"):]
+    if value.startswith("postgresql://"):
+        value = "postgresql+psycopg://" + value[len("postgresql://"):]
+    return value
+
+
+def load_config(app, test_config=None):
+    app.config.from_mapping(DEFAULTS)
+    app.config.from_pyfile("config.py", silent=True)  # instance/config.py
+    for name, convert in ENVIRONMENT.items():
+        if name in os.environ:
+            app.config[name] = convert(os.environ[name])
+    if "DATABASE_URL" in os.environ:
+        app.config["SQLALCHEMY_DATABASE_URI"] = database_url_from_env(os.environ["DATABASE_URL"])
+    if test_config:
+        app.config.from_mapping(test_config)
+    if not app.config["SQLALCHEMY_DATABASE_URI"]:
+        app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{Path(app.instance_path) / 'shop.db'}"
+    else:
+        app.config["SQLALCHEMY_DATABASE_URI"] = database_url_from_env(app.config["SQLALCHEMY_DATABASE_URI"])
+    if app.config["SECURE_COOKIES"]:
+        # __Host- cookies must be Secure, have Path=/ and no Domain: the browser then refuses any
+        # cookie of that name set by a sibling subdomain or over plain HTTP.
+        app.config.update(
+            SESSION_COOKIE_SECURE=True,
+            REMEMBER_COOKIE_SECURE=True,
+            SESSION_COOKIE_NAME="__Host-session",
+            REMEMBER_COOKIE_NAME="__Host-remember_token",
+            PREFERRED_URL_SCHEME="https",
+        )
+    check_secret_key(app)
+
+
+class InsecureConfiguration(RuntimeError):
+    pass
+
+
+def check_secret_key(app):
+    """Production must not run with the published default key: anyone could forge sessions."""
+    if app.config["SECRET_KEY"] == DEFAULT_SECRET_KEY and not (app.debug or app.testing or app.config.get("TESTING")):
+        raise InsecureConfiguration(
+            "SECRET_KEY is the built-in default. Set SECRET_KEY in the environment or in instance/config.py "
+            "(`make run` writes a random one there)."
+        )

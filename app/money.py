@@ -1,0 +1,49 @@
+"""Money is an integer count of minor units (cents) everywhere; this module is the only place that
+converts between that and what a person reads or types. Never floats."""
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£"}
+MINOR_DIGITS = {"USD": 2, "EUR": 2, "GBP": 2, "JPY": 0}
+
+
+class InvalidAmount(ValueError):
+    pass
+
+
+def _digits(currency):
+    return MINOR_DIGITS.get(currency.upper(), 2)
+
+
+def format_money(minor, currency="USD"):
+    """1999, "USD" -> "$19.99"; negative amounts keep the sign in front of the symbol."""
+    digits = _digits(currency)
+    sign = "-" if minor < 0 else ""
+    whole, fraction = divmod(abs(int(minor)), 10**digits)
+    symbol = SYMBOLS.get(currency.upper(), currency.upper() + " ")
+    text = f"{whole:,}"
+    if digits:
+        text += f".{fraction:0{digits}d}"
+    return f"{sign}{symbol}{text}"
+
+
+def parse_money(text, currency="USD"):
+    """"19.99" -> 1999. Accepts an optional symbol and thousands commas; refuses more precision than
+    the currency has, so "1.999" is an error rather than a silent rounding."""
+    cleaned = str(text).strip().replace(",", "")
+    for symbol in SYMBOLS.values():
+        cleaned = cleaned.replace(symbol, "")
+    cleaned = cleaned.strip()
+    try:
+        value = Decimal(cleaned)
+    except InvalidOperation:
+        raise InvalidAmount(f"{text!r} is not an amount") from None
+    if not value.is_finite():
+        raise InvalidAmount(f"{text!r} is not an amount")
+    scaled = value.scaleb(_digits(currency))
+    if scaled != scaled.to_integral_value():
+        raise InvalidAmount(f"{text!r} has more decimal places than {currency} allows")
+    return int(scaled.to_integral_value(rounding=ROUND_HALF_UP))
+
+
+def to_decimal(minor, currency="USD"):
+    return Decimal(int(minor)).scaleb(-_digits(currency))

@@ -1,0 +1,30 @@
+"""Jinja filters and globals shared by every template."""
+from flask import current_app
+
+from app.money import format_money
+
+HTMX_CONFIG = {
+    "selfRequestsOnly": True,
+    "allowScriptTags": False,
+    "allowEval": False,  # our CSP has no 'unsafe-eval'
+    "historyRestoreAsHxRequest": False,
+    "includeIndicatorStyles": False,  # our CSP has no inline styles; static/css/shop.css styles indicators
+    "defaultSwapStyle": "outerHTML",
+    # One rule for errors: 422 carries a re-rendered form and is swapped like a 200; other 4xx/5xx
+    # fragments are swapped too, and the server retargets them to the alerts region (HX-Retarget).
+    "responseHandling": [
+        {"code": "204", "swap": False},
+        {"code": "[23]..", "swap": True},
+        {"code": "422", "swap": True},
+        {"code": "[45]..", "swap": True, "error": True},
+    ],
+}
+
+
+def register_template_helpers(app):
+    app.jinja_env.filters["money"] = format_money
+    app.jinja_env.globals["htmx_config"] = HTMX_CONFIG
+
+    @app.context_processor
+    def shop_globals():
+        return {"shop_name": current_app.config["SHOP_NAME"]}

@@ -1,0 +1,16 @@
+"""The home page in a real browser: products render and nothing errors in the console."""
+
+
+def test_home_page_shows_products(live_server, seeded, page):
+    response = page.goto(live_server.url + "/")
+    assert response.status == 200
+    cards = page.locator(".product-card")
+    assert cards.count() > 0
+    assert page.locator("header .brand").inner_text() == "The Shop"
+    # htmx loaded from our own static folder and configured from the meta tag.
+    assert page.evaluate("typeof htmx !== 'undefined' && htmx.config.selfRequestsOnly === true")
+    assert page.evaluate("htmx.version").startswith("2.")
+    # Images are served (no broken placeholders).
+    first_image = page.locator(".product-card img").first
+    assert page.evaluate("img => img.complete && img.naturalWidth > 0", first_image.element_handle())
+    assert page.console_errors == []
