@@ -12,6 +12,7 @@ def create_app(test_config=None):
     app = Flask(
         __name__,
         instance_path=str(ROOT / "instance"),
+        instance_relative_config=True,
         static_folder=str(ROOT / "static"),
         template_folder=str(ROOT / "templates"),
     )

@@ -58,3 +58,20 @@ def test_security_headers(client):
     assert "script-src 'self'" in csp and "unsafe-inline" not in csp and "unsafe-eval" not in csp
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert response.headers["X-Frame-Options"] == "DENY"
+
+
+def test_instance_config_file_is_read(tmp_path, monkeypatch):
+    """instance/config.py overrides the defaults (that is where `make run` writes the SECRET_KEY)."""
+    import app as app_package
+
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    (tmp_path / "config.py").write_text("SECRET_KEY = 'from-instance'\nSHOP_NAME = 'Instance Shop'\n")
+    monkeypatch.setattr(app_package, "ROOT", tmp_path.parent)
+    from flask import Flask
+
+    flask_app = Flask("probe", instance_path=str(tmp_path), instance_relative_config=True)
+    from app.config import load_config
+
+    load_config(flask_app, {"SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    assert flask_app.config["SECRET_KEY"] == "from-instance"
+    assert flask_app.config["SHOP_NAME"] == "Instance Shop"
