@@ -13,7 +13,6 @@ from app.catalog.listing_params import parse_listing_args
 from app.catalog.queries import list_categories, products_in_order
 from app.extensions import db
 from app.htmx import is_fragment_request, render
-from app.search.backend import find_products
 
 log = logging.getLogger(__name__)
 RESULTS_PARTIAL = "partials/catalog/results.html"
@@ -56,6 +55,10 @@ class Pagination:
 
 def render_listing(page_template, endpoint):
     """Parse the query string, find the products, record the search, render the page or the region."""
+    # Imported here, not at the top: the search back ends import the catalog models, whose package
+    # imports these views, so a top-level import would be circular for whoever imports search first.
+    from app.search.backend import find_products
+
     categories = list_categories()
     state = parse_listing_args(request.args, {c.slug for c in categories}, current_app.config["PRODUCTS_PER_PAGE"])
     result = find_products(state.query)

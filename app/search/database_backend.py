@@ -69,7 +69,10 @@ def _base_conditions(query, terms):
     """Filters shared by every part of the answer: active, text, in stock (not category, not price)."""
     conditions = [Product.is_active.is_(True)]
     if terms:
-        conditions.append(_text_condition(terms))
+        # LIKE '%word%' reads every row anyway; through an is_active index SQLite reads them in index
+        # order, three times slower than a plain scan at 100,000 products. Wrapping the column in a
+        # function hides the index (PostgreSQL scans here regardless).
+        conditions = [func.coalesce(Product.is_active, False).is_(True), _text_condition(terms)]
     if query.in_stock:
         conditions.append(Product.stock > 0)
     return conditions
