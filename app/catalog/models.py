@@ -27,6 +27,12 @@ class Product(TimestampMixin, db.Model):
         CheckConstraint("price >= 0", name="price_not_negative"),
         Index("ix_products_active_category", "is_active", "category_id"),
         Index("ix_products_created_at", "created_at"),
+        # Listing and search facets (migration 0005_catalog): the facet pass reads only this index, and
+        # each browse sort walks its own index instead of sorting every active product.
+        Index("ix_products_facets", "is_active", "category_id", "price", "stock"),
+        Index("ix_products_active_created", "is_active", "created_at"),
+        Index("ix_products_active_price", "is_active", "price"),
+        Index("ix_products_active_name", "is_active", "name"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

@@ -1,6 +1,6 @@
 """Read-side catalog queries used by the pages."""
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import case, select
+from sqlalchemy.orm import joinedload, selectinload
 
 from app.catalog.models import Category, Product
 from app.extensions import db
@@ -16,6 +16,33 @@ def active_product_by_slug(slug):
         .where(Product.slug == slug, Product.is_active.is_(True))
         .options(selectinload(Product.images), selectinload(Product.category))
     ).scalar_one_or_none()
+
+
+def products_in_order(ids):
+    """The active products with these ids, in the order given (a search back end's ranking). Ids the
+    index still lists but that are gone or inactive in the database are skipped."""
+    if not ids:
+        return []
+    products = db.session.execute(
+        select(Product)
+        .where(Product.id.in_(ids), Product.is_active.is_(True))
+        .options(joinedload(Product.images))  # one query for the page: products and their images
+    ).unique().scalars().all()
+    by_id = {product.id: product for product in products}
+    return [by_id[i] for i in ids if i in by_id]
+
+
+def related_products(product, limit=4):
+    """Other active products of the same category, in-stock ones first, then the newest."""
+    if product.category_id is None:
+        return []
+    return db.session.execute(
+        select(Product)
+        .where(Product.is_active.is_(True), Product.category_id == product.category_id, Product.id != product.id)
+        .order_by(case((Product.stock > 0, 0), else_=1), Product.created_at.desc(), Product.id.desc())
+        .limit(limit)
+        .options(selectinload(Product.images))
+    ).scalars().all()
 
 
 def newest_products(limit=8):
@@ -36,18 +63,3 @@ def featured_products(limit=8):
         .limit(limit)
         .options(selectinload(Product.images))
     ).scalars().all()
-
-
-def list_products(category_slug=None, page=1, per_page=24):
-    from sqlalchemy import func
-
-    query = select(Product).where(Product.is_active.is_(True))
-    if category_slug:
-        query = query.join(Category).where(Category.slug == category_slug)
-    total = db.session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
-    products = db.session.execute(
-        query.order_by(Product.created_at.desc(), Product.id.desc())
-        .limit(per_page).offset((page - 1) * per_page)
-        .options(selectinload(Product.images))
-    ).scalars().all()
-    return products, total

@@ -1,8 +1,15 @@
-"""Catalog pages: home and product pages."""
-from flask import abort, render_template
+"""Catalog pages: home, the product listing (with category pages) and product pages."""
+from flask import abort, redirect, render_template, url_for
 
 from app.catalog import bp
-from app.catalog.queries import active_product_by_slug, featured_products, list_categories, newest_products
+from app.catalog.listing import render_listing
+from app.catalog.queries import (
+    active_product_by_slug,
+    featured_products,
+    list_categories,
+    newest_products,
+    related_products,
+)
 
 
 @bp.get("/")
@@ -15,24 +22,25 @@ def home():
     )
 
 
+@bp.get("/products")
+def listing():
+    """All products, or one category with ?category=<slug>; filters, sort and page are in the URL too.
+    An htmx request gets only the results region."""
+    return render_listing("catalog/listing.html", endpoint="catalog.listing")
+
+
+@bp.get("/categories/<slug>")
+def category(slug):
+    """A readable address for a category page; the canonical URL is the listing with ?category=, so
+    the filter form (which can change the category) keeps one URL shape."""
+    if slug not in {c.slug for c in list_categories()}:
+        abort(404)
+    return redirect(url_for("catalog.listing", category=slug), 301)
+
+
 @bp.get("/products/<slug>")
 def product(slug):
     product = active_product_by_slug(slug)
     if product is None:
         abort(404)
-    return render_template("catalog/product.html", product=product)
-
-
-@bp.get("/products")
-def listing():
-    """First cut of the listing: category filter and pages (the catalog issue adds facets and sorting)."""
-    from flask import request
-
-    from app.catalog.queries import list_products
-
-    category = request.args.get("category", "")
-    page = request.args.get("page", "1")
-    page = int(page) if page.isdigit() and 0 < int(page) < 100_000 else 1
-    products, total = list_products(category_slug=category or None, page=page, per_page=24)
-    return render_template("catalog/listing.html", products=products, total=total, page=page,
-                           category=category, categories=list_categories())
+    return render_template("catalog/product.html", product=product, related=related_products(product))

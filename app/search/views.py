@@ -1,26 +1,12 @@
-"""Search views (first cut: a plain database match; the search issue replaces it with Whoosh)."""
-from flask import render_template, request
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
-
-from app.catalog.models import Product
-from app.extensions import db
+"""The search results page. /search?q=… is the same page as /products?q=… (same parameters, filters,
+facets and results region), rendered under its own URL so the header search box has one stable address
+and the filter form on it keeps submitting to /search."""
 from app.search import bp
-
-MAX_QUERY_LENGTH = 200
 
 
 @bp.get("/search")
 def results():
-    query = request.args.get("q", "").strip()[:MAX_QUERY_LENGTH]
-    products = []
-    if query:
-        pattern = "%" + query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        products = db.session.execute(
-            select(Product)
-            .where(Product.is_active.is_(True), Product.name.ilike(pattern, escape="\\"))
-            .order_by(Product.name)
-            .limit(24)
-            .options(selectinload(Product.images))
-        ).scalars().all()
-    return render_template("search/results.html", query=query, products=products)
+    # Imported here: app.catalog.listing imports app.search (the contract), which imports this module.
+    from app.catalog.listing import render_listing
+
+    return render_listing("search/results.html", endpoint="search.results")
