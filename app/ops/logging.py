@@ -4,6 +4,8 @@ import time
 
 from flask import g, request
 
+MAX_LOGGED_PATH = 300
+
 
 def configure_logging(app):
     level = getattr(logging, str(app.config["LOG_LEVEL"]).upper(), logging.INFO)
@@ -24,8 +26,8 @@ def configure_logging(app):
         if started is not None and request.endpoint != "static":
             elapsed_ms = (time.perf_counter() - started) * 1000
             fragment = " htmx" if request.headers.get("HX-Request") == "true" else ""
-            request_log.info(
-                "%s %s %s %.1fms%s", request.method, request.full_path.rstrip("?"), response.status_code,
-                elapsed_ms, fragment,
-            )
+            path = request.full_path.rstrip("?")
+            if len(path) > MAX_LOGGED_PATH:  # a 10,000-character query must not become a 10 kB log line
+                path = path[:MAX_LOGGED_PATH] + "…"
+            request_log.info("%s %s %s %.1fms%s", request.method, path, response.status_code, elapsed_ms, fragment)
         return response

@@ -28,3 +28,10 @@ def test_requests_are_logged(client, caplog):
     caplog.set_level("INFO", logger="app.request")
     client.get("/healthz")
     assert any("GET /healthz 200" in record.getMessage() for record in caplog.records)
+
+
+def test_long_urls_are_cut_in_the_log(client, caplog):
+    caplog.set_level("INFO", logger="app.request")
+    client.get("/healthz?q=" + "x" * 10_000)
+    line = next(r.getMessage() for r in caplog.records if "/healthz" in r.getMessage())
+    assert len(line) < 400 and line.endswith("…") is False and "…" in line
