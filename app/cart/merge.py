@@ -63,9 +63,10 @@ def _merge_once(token, user_id):
     guest = find_guest_cart(token)
     if guest is None:
         return None
+    guest_id = guest.id  # read now: the commit below expires `guest`, and another login may delete it
     member = get_or_create_member_cart(user_id)  # commits on its own, before anything is claimed
     guest = db.session.execute(
-        select(Cart).where(Cart.id == guest.id).options(selectinload(Cart.lines).selectinload(CartLine.product))
+        select(Cart).where(Cart.id == guest_id).options(selectinload(Cart.lines).selectinload(CartLine.product))
         .execution_options(populate_existing=True)
     ).scalar_one_or_none()
     if guest is None:
@@ -73,7 +74,7 @@ def _merge_once(token, user_id):
     moving = [(line.product, line.product_id, line.quantity, line.name_at_add, line.unit_price_at_add)
               for line in guest.lines]
     db.session.expunge(guest)  # its rows go with the DELETE below; the session must not flush them
-    claimed = db.session.execute(delete(Cart).where(Cart.id == guest.id, Cart.user_id.is_(None))).rowcount
+    claimed = db.session.execute(delete(Cart).where(Cart.id == guest_id, Cart.user_id.is_(None))).rowcount
     if claimed != 1:
         db.session.rollback()
         return None
