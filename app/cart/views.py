@@ -78,21 +78,21 @@ def change_quantity(line_id):
     form = QuantityForm()
     back = _back(form.next.data)
     cart = current_cart()
-    line = _line_or_404(cart, line_id)
+    before = _line_view(_line_or_404(cart, line_id))  # as shown now; also what a refusal re-renders
     if not form.validate():
-        return _refused(first_error(form), back, "partials/cart/line.html", view=_line_view(line))
+        return _refused(first_error(form), back, "partials/cart/line.html", view=before)
     try:
         updated = set_line_quantity(cart.id, line_id, form.quantity.data)
     except LineNotFound:
         abort(404)
     except QuantityUnavailable as error:
         # The line comes back with the allowed maximum filled in, ready to confirm.
-        return _refused(str(error), back, "partials/cart/line.html", view=_line_view(line), suggested=error.maximum)
+        return _refused(str(error), back, "partials/cart/line.html", view=before, suggested=error.maximum)
     except CartError as error:
-        return _refused(str(error), back, "partials/cart/line.html", view=_line_view(line))
+        return _refused(str(error), back, "partials/cart/line.html", view=before)
     remember_guest_cart(cart)
     if updated is None:  # quantity 0 removed the line
-        return _region_changed(f"Removed {_line_view(line).name} from your cart.", back, cart)
+        return _region_changed(f"Removed {before.name} from your cart.", back, cart)
     cart = load_cart(cart.id)
     summary = _summary(cart)
     view = next(v for v in summary.lines if v.id == line_id)

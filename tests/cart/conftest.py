@@ -48,7 +48,10 @@ def login():
     """login(client, email) posts the real login form; the user must exist."""
 
     def post_login(client, email="member@example.com", password=PASSWORD):
-        response = client.post("/login", data={"email": email, "password": password})
+        form = client.get("/login").get_data(as_text=True)
+        token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', form)
+        data = {"email": email, "password": password, **({"csrf_token": token.group(1)} if token else {})}
+        response = client.post("/login", data=data)
         assert response.status_code in (302, 303), response.get_data(as_text=True)[:500]
         return response
 
