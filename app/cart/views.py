@@ -194,7 +194,7 @@ def _extras(message, category, cart):
 def _done(message, back, cart, body):
     if not is_fragment_request():
         flash(message, "success")
-        return redirect(back, 303)
+        return add_vary(redirect(back, 303))
     return add_vary(make_response(body + _extras(message, "success", cart)))
 
 
@@ -202,7 +202,7 @@ def _region_changed(message, back, cart):
     """Lines came or went: htmx gets the whole cart region (and focus moves to its heading)."""
     if not is_fragment_request():
         flash(message, "success")
-        return redirect(back, 303)
+        return add_vary(redirect(back, 303))
     body = render_template("partials/cart/cart.html", **_cart_context(cart, focus_heading=True))
     response = add_vary(make_response(body + _extras(message, "success", cart)))
     response.headers["HX-Retarget"] = "#cart"
@@ -215,6 +215,6 @@ def _refused(message, back, partial, **context):
     goes back with the message flashed."""
     if not is_fragment_request():
         flash(message, "error")
-        return redirect(back, 303)
+        return add_vary(redirect(back, 303))
     body = render_template(partial, error=message, **context) + _extras(message, "error", None)
     return add_vary(make_response(body, 422))
