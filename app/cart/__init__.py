@@ -1,6 +1,13 @@
-"""cart domain."""
+"""cart domain: the database cart of guests and members, merged at login."""
 from flask import Blueprint
+from flask_login import user_logged_in
 
 bp = Blueprint("cart", __name__)
 
 from app.cart import views  # noqa: E402,F401
+
+
+@bp.record_once
+def connect_login_merge(state):
+    # Every login goes through flask_login.login_user, which sends user_logged_in with the app as sender.
+    user_logged_in.connect(views.merge_cart_on_login, sender=state.app)
