@@ -1,0 +1,127 @@
+"""Shopper text -> Whoosh query objects. No query parser: the text is split into words here, so quotes,
+brackets, *, AND/OR/NOT, field:value, emoji or 10,000 characters are just (ignored) characters, never
+syntax and never an exception.
+
+Matching rules:
+- every word must match (AND), in any of name, brand, category or description, scored by where it
+  matched (name counts most) and by BM25; stemming makes "headphone" find "headphones";
+- a word of 4+ letters that the index does not know is widened to the known words one edit away
+  ("hedphones" -> "headphones"); known words are never widened, so common queries stay fast;
+- as-you-type only: the last word is also a prefix of a name/brand/category word, from 2 letters on;
+- a whole token that looks like a SKU ("aud-000123") also matches the SKU exactly.
+"""
+import re
+from dataclasses import dataclass, field
+
+from whoosh.query import And, DisjunctionMax, Or, Term
+
+from app.search.schema import BRAND_BOOST, CATEGORY_BOOST, NAME_BOOST, plain_terms, stem_terms
+
+MAX_QUERY_CHARS = 200
+MAX_WORDS = 8
+MIN_FUZZY_LENGTH = 4
+MIN_PREFIX_LENGTH = 2
+MAX_EXPANSIONS = 12  # known words a typo or a prefix may stand for
+TEXT_FIELDS = (("name", NAME_BOOST), ("brand", BRAND_BOOST), ("category_name", CATEGORY_BOOST), ("description", 1.0))
+SKU_PATTERN = re.compile(r"^[a-z]{2,5}-\d{3,10}$")
+
+
+@dataclass
+class ParsedText:
+    words: list  # (plain word, stem) pairs, stop words dropped, duplicates dropped, in typed order
+    sku: str | None = None
+    last_is_partial: bool = False  # the text does not end with a space: the last word is still being typed
+
+    @property
+    def empty(self):
+        return not self.words and not self.sku
+
+
+def parse_text(text):
+    text = (text or "")[:MAX_QUERY_CHARS]
+    words, seen = [], set()
+    for word in plain_terms(text):
+        stems = stem_terms(word)
+        if not stems or word in seen:  # a stop word, or said twice
+            continue
+        seen.add(word)
+        words.append((word, stems[0]))
+        if len(words) == MAX_WORDS:
+            break
+    tokens = [t.strip("\"'()[]{}*?!^~+,;:.").lower() for t in text.split()]
+    sku = next((t for t in tokens if SKU_PATTERN.match(t)), None)
+    return ParsedText(words=words, sku=sku, last_is_partial=bool(text) and not text[-1].isspace())
+
+
+@dataclass
+class BuiltQuery:
+    query: object  # a whoosh.query.Query, or None when nothing can match
+    stems: set = field(default_factory=set)  # every stem searched for, typo variants included (highlights)
+    prefix: str | None = None  # the as-you-type prefix (highlights)
+    widened: list = field(default_factory=list)  # words that needed typo widening
+
+
+def _known(reader, word, stem):
+    return ("words", word) in reader or any((name, stem) in reader for name, _boost in TEXT_FIELDS)
+
+
+def _variants(reader, word, stem):
+    """The stems to search for `word`: itself when the index knows it, else its one-edit neighbours."""
+    if len(word) < MIN_FUZZY_LENGTH or _known(reader, word, stem):
+        return [stem], False
+    found = set()
+    for close_word in reader.terms_within("words", word, 1, prefix=1):
+        found.update(stem_terms(close_word))
+    for name, _boost in TEXT_FIELDS:
+        found.update(reader.terms_within(name, stem, 1, prefix=1))
+    return (sorted(found)[:MAX_EXPANSIONS] or [stem]), bool(found)
+
+
+def _word_query(stems):
+    return DisjunctionMax(
+        [Term(name, stem, boost=boost) for name, boost in TEXT_FIELDS for stem in stems], tiebreak=0.1
+    )
+
+
+def build_query(reader, parsed, as_you_type=False):
+    built = BuiltQuery(query=None)
+    clauses = []
+    words = list(parsed.words)
+    prefix_word = None
+    if as_you_type and parsed.last_is_partial and words:
+        prefix_word = words.pop()
+        if len(prefix_word[0]) < MIN_PREFIX_LENGTH:  # one letter says nothing yet: wait for the next
+            prefix_word = None
+    for word, stem in words:
+        stems, widened = _variants(reader, word, stem)
+        if widened:
+            built.widened.append(word)
+        built.stems.update(stems)
+        clauses.append(_word_query(stems))
+    if prefix_word is not None:
+        word, stem = prefix_word
+        built.prefix = word
+        built.stems.add(stem)
+        expansions = list(_prefix_terms(reader, word))
+        subqueries = [_word_query([stem])] + [Term("words", term) for term in expansions]
+        clauses.append(Or(subqueries) if len(subqueries) > 1 else subqueries[0])
+    query = And(clauses) if len(clauses) > 1 else (clauses[0] if clauses else None)
+    if parsed.sku:
+        sku_query = Term("sku", parsed.sku, boost=10.0)
+        query = Or([query, sku_query]) if query is not None else sku_query
+    built.query = query
+    return built
+
+
+def _prefix_terms(reader, prefix):
+    """The most frequent known words starting with `prefix` (bounded, so "ca" stays cheap)."""
+    terms = []
+    for term in reader.expand_prefix("words", prefix):
+        terms.append(term if isinstance(term, str) else term.decode("utf-8"))
+        if len(terms) >= 200:
+            break
+    if len(terms) > MAX_EXPANSIONS:
+        terms.sort(key=lambda t: -reader.doc_frequency("words", t))
+        terms = terms[:MAX_EXPANSIONS]
+    return terms
+
