@@ -13,7 +13,7 @@ Matching rules:
 import re
 from dataclasses import dataclass, field
 
-from whoosh.query import And, DisjunctionMax, Or, Term
+from whoosh.query import And, Or, Term
 
 from app.search.schema import BRAND_BOOST, CATEGORY_BOOST, NAME_BOOST, plain_terms, stem_terms
 
@@ -78,9 +78,9 @@ def _variants(reader, word, stem):
 
 
 def _word_query(stems):
-    return DisjunctionMax(
-        [Term(name, stem, boost=boost) for name, boost in TEXT_FIELDS for stem in stems], tiebreak=0.1
-    )
+    # Or sums the fields' scores (a word in the name AND the description counts more). Whoosh's
+    # DisjunctionMax would fit better but scores documents it did not match (a bug in 2.7.x).
+    return Or([Term(name, stem, boost=boost) for name, boost in TEXT_FIELDS for stem in stems])
 
 
 def build_query(reader, parsed, as_you_type=False):
