@@ -153,7 +153,10 @@ class _Reader:
 
     def refresh(self):
         if not self.searcher.up_to_date():
-            self.searcher = self.searcher.refresh()
+            # A new searcher, not Searcher.refresh(): that reuses segment readers whose deleted-document
+            # sets are stale in Whoosh 2.7.x, so an edited product would match its old text too.
+            old, self.searcher = self.searcher, self.ix.searcher()
+            old.close()
             self._reset()
         return self
 

@@ -49,4 +49,5 @@ def _database_suggestions(text, limit):
     from app.search.database_backend import search_database
 
     result = search_database(SearchQuery(text=text, per_page=limit))
-    return result.product_ids, {stem for _word, stem in parse_text(text).words}, None
+    words = parse_text(text).words
+    return result.product_ids, {stem for _word, stem in words}, (words[-1][0] if words else None)
