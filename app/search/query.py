@@ -7,7 +7,8 @@ Matching rules:
   matched (name counts most) and by BM25; stemming makes "headphone" find "headphones";
 - a word of 4+ letters that the index does not know is widened to the known words one edit away
   ("hedphones" -> "headphones"); known words are never widened, so common queries stay fast;
-- as-you-type only: the last word is also a prefix of a name/brand/category word, from 2 letters on;
+- as-you-type (build_suggest_query) looks only at name, brand and category words: the last word is a
+  prefix from 2 letters on, and only its most frequent completions are used;
 - a whole token that looks like a SKU ("aud-000123") also matches the SKU exactly.
 """
 import re
@@ -21,7 +22,8 @@ MAX_QUERY_CHARS = 200
 MAX_WORDS = 8
 MIN_FUZZY_LENGTH = 4
 MIN_PREFIX_LENGTH = 2
-MAX_EXPANSIONS = 12  # known words a typo or a prefix may stand for
+MAX_EXPANSIONS = 12  # known words a typo may stand for
+MAX_SUGGEST_EXPANSIONS = 6  # known words an as-you-type prefix may stand for (the most frequent)
 TEXT_FIELDS = (("name", NAME_BOOST), ("brand", BRAND_BOOST), ("category_name", CATEGORY_BOOST), ("description", 1.0))
 SKU_PATTERN = re.compile(r"^[a-z]{2,5}-\d{3,10}$")
 
@@ -83,45 +85,77 @@ def _word_query(stems):
     return Or([Term(name, stem, boost=boost) for name, boost in TEXT_FIELDS for stem in stems])
 
 
-def build_query(reader, parsed, as_you_type=False):
+def build_query(reader, parsed):
+    """The results-page query: every word in any text field (typos widened), or the SKU."""
     built = BuiltQuery(query=None)
     clauses = []
-    words = list(parsed.words)
-    prefix_word = None
-    if as_you_type and parsed.last_is_partial and words:
-        prefix_word = words.pop()
-        if len(prefix_word[0]) < MIN_PREFIX_LENGTH:  # one letter says nothing yet: wait for the next
-            prefix_word = None
-    for word, stem in words:
+    for word, stem in parsed.words:
         stems, widened = _variants(reader, word, stem)
         if widened:
             built.widened.append(word)
         built.stems.update(stems)
         clauses.append(_word_query(stems))
-    if prefix_word is not None:
-        word, stem = prefix_word
-        built.prefix = word
-        built.stems.add(stem)
-        expansions = list(_prefix_terms(reader, word))
-        subqueries = [_word_query([stem])] + [Term("words", term) for term in expansions]
-        clauses.append(Or(subqueries) if len(subqueries) > 1 else subqueries[0])
-    query = And(clauses) if len(clauses) > 1 else (clauses[0] if clauses else None)
-    if parsed.sku:
-        sku_query = Term("sku", parsed.sku, boost=10.0)
-        query = Or([query, sku_query]) if query is not None else sku_query
-    built.query = query
+    built.query = _with_sku(And(clauses) if len(clauses) > 1 else (clauses[0] if clauses else None), parsed)
     return built
 
 
-def _prefix_terms(reader, prefix):
-    """The most frequent known words starting with `prefix` (bounded, so "ca" stays cheap)."""
+def build_suggest_query(reader, parsed):
+    """The as-you-type query, on the one small `words` field (name, brand, category; not stemmed):
+    complete words match exactly (or one edit away, or as the start of a longer word: "headphone"
+    -> "headphones"), the word being typed matches as a prefix from 2 letters on."""
+    built = BuiltQuery(query=None)
+    words = list(parsed.words)
+    partial = words.pop() if parsed.last_is_partial and words else None
+    if partial is not None and len(partial[0]) < MIN_PREFIX_LENGTH:
+        partial = None  # one letter says nothing yet: wait for the next
+    clauses = []
+    for word, _stem in words:
+        if ("words", word) in reader:
+            variants = [word]
+        else:
+            variants = list(_prefix_terms(reader, word, MAX_SUGGEST_EXPANSIONS))
+            if len(word) >= MIN_FUZZY_LENGTH:
+                variants += [t for t in reader.terms_within("words", word, 1, prefix=1) if t not in variants]
+            variants = variants[:MAX_EXPANSIONS] or [word]
+        built.stems.update(stem for v in variants for stem in stem_terms(v))
+        clauses.append(_words_query(variants))
+    if partial is not None:
+        built.prefix = partial[0]
+        expansions = _prefix_terms(reader, partial[0], MAX_SUGGEST_EXPANSIONS)
+        if not expansions:
+            return built  # nothing starts with it: no suggestions
+        clauses.append(_words_query(expansions))
+    # Rarest clause first: And() then skips through the long posting lists instead of walking them.
+    clauses.sort(key=lambda clause: _estimate(reader, clause))
+    built.query = _with_sku(And(clauses) if len(clauses) > 1 else (clauses[0] if clauses else None), parsed)
+    return built
+
+
+def _words_query(terms):
+    return Or([Term("words", t) for t in terms]) if len(terms) > 1 else Term("words", terms[0])
+
+
+def _estimate(reader, clause):
+    terms = clause.subqueries if isinstance(clause, Or) else [clause]
+    return sum(reader.doc_frequency("words", t.text) for t in terms)
+
+
+def _with_sku(query, parsed):
+    if not parsed.sku:
+        return query
+    sku_query = Term("sku", parsed.sku, boost=10.0)
+    return Or([query, sku_query]) if query is not None else sku_query
+
+
+def _prefix_terms(reader, prefix, limit):
+    """The `limit` most frequent known words starting with `prefix` (looking at 200 at most)."""
     terms = []
     for term in reader.expand_prefix("words", prefix):
         terms.append(term if isinstance(term, str) else term.decode("utf-8"))
         if len(terms) >= 200:
             break
-    if len(terms) > MAX_EXPANSIONS:
+    if len(terms) > limit:
         terms.sort(key=lambda t: -reader.doc_frequency("words", t))
-        terms = terms[:MAX_EXPANSIONS]
+        terms = terms[:limit]
     return terms
 

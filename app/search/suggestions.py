@@ -38,10 +38,10 @@ def find_suggestions(text, index_dir=None, limit=SUGGESTIONS):
         ids, stems, prefix = _database_suggestions(text, limit)
     if not ids:
         return []
+    # By primary key only: "AND is_active" lets SQLite pick the (is_active, category) index and scan.
     products = {p.id: p for p in db.session.execute(
-        select(Product).where(Product.id.in_(ids), Product.is_active.is_(True))
-        .options(selectinload(Product.images))
-    ).scalars()}
+        select(Product).where(Product.id.in_(ids)).options(selectinload(Product.images))
+    ).scalars() if p.is_active}
     return [Suggestion(products[i], highlight_name(products[i].name, stems, prefix)) for i in ids if i in products]
 
 

@@ -21,7 +21,7 @@ from app.extensions import db
 from app.search.highlight import highlight_name, highlight_snippet
 from app.search.index_store import IndexUnavailable, WriterBusy, live_searcher
 from app.search.indexing import ensure_index, latest_change_id, sync_index
-from app.search.query import build_query, parse_text
+from app.search.query import build_query, build_suggest_query, parse_text
 from app.search.results import PRICE_BUCKETS, PriceBucket, SearchQuery, SearchResult
 
 __all__ = ["IndexUnavailable", "search_index", "suggest_products"]
@@ -33,7 +33,7 @@ INLINE_BUILD_LIMIT = 5000  # build a missing index inside a request up to this m
 INLINE_SYNC_LIMIT = 2000  # a bigger backlog is applied by a background thread instead
 FEW_RESULTS = 3  # below this, offer a spelling correction
 MAX_MATCHES = 50_000  # scored matches considered for facets and sorting
-SUGGEST_SCAN = 400  # matches looked at per suggestion request
+SUGGEST_SCAN = 120  # matches looked at per suggestion request
 
 _last_check = {}
 _background = {}
@@ -42,6 +42,11 @@ _state_lock = threading.Lock()
 
 def _setting(name, default):
     return current_app.config.get(name, default)
+
+
+def _cached(reader, key, compute):
+    """Recent answers per index version (SEARCH_ANSWER_CACHE=False turns it off, e.g. to measure)."""
+    return reader.cached(key, compute) if _setting("SEARCH_ANSWER_CACHE", True) else compute()
 
 
 def open_reader(index_dir):
@@ -104,7 +109,7 @@ def search_index(index_dir, query: SearchQuery) -> SearchResult:
     if built is None or built.query is None:
         return SearchResult(product_ids=[], total=0, price_buckets=_buckets({}), backend="whoosh")
     scored = query.sort == "relevance"
-    matches = reader.cached(("results", repr(built.query), query.in_stock, scored),
+    matches = _cached(reader, ("results", repr(built.query), query.in_stock, scored),
                             lambda: _matches(searcher, built.query, query.in_stock, scored))
     categories, prices = reader.column("category"), reader.column("price")
     category_counts, bucket_counts, selected = {}, {}, []
@@ -197,10 +202,10 @@ def suggest_products(index_dir, text, limit=8):
     The last word also matches as a prefix."""
     reader = open_reader(index_dir)
     parsed = parse_text(text)
-    built = build_query(reader.searcher.reader(), parsed, as_you_type=True) if not parsed.empty else None
+    built = build_suggest_query(reader.searcher.reader(), parsed) if not parsed.empty else None
     if built is None or built.query is None:
         return [], built
-    docnums = reader.cached(("suggest", repr(built.query), limit),
+    docnums = _cached(reader, ("suggest", repr(built.query), limit),
                             lambda: _best_of_first(reader.searcher, built.query, limit, SUGGEST_SCAN))
     return [int(reader.searcher.stored_fields(d)["pid"]) for d in docnums], built
 
