@@ -90,10 +90,12 @@ def register_commands(app):
     from app.auth.cli import users_cli
     from app.cart.cli import cart_cli
     from app.catalog.cli import seed_cli
+    from app.search.cli import search_cli
 
     app.cli.add_command(seed_cli)
     app.cli.add_command(users_cli)
     app.cli.add_command(cart_cli)
+    app.cli.add_command(search_cli)
 
 
 def register_hooks(app):

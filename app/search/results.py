@@ -4,6 +4,15 @@ from dataclasses import dataclass, field
 
 SORTS = ("relevance", "price_asc", "price_desc", "newest", "name")
 
+# The price facet's ranges, (label, min, max) in minor units, both ends inclusive; every back end uses them.
+PRICE_BUCKETS = (
+    ("Under $25", None, 2499),
+    ("$25 to $50", 2500, 4999),
+    ("$50 to $100", 5000, 9999),
+    ("$100 to $250", 10000, 24999),
+    ("$250 and up", 25000, None),
+)
+
 
 @dataclass(frozen=True)
 class SearchQuery:

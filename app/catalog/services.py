@@ -1,0 +1,109 @@
+"""Product writes. Each one appends a ProductChange in the same transaction as the change itself (so the
+change log can never disagree with the products table), commits, and then brings the local search index
+up to date. Other servers' indexes catch up from the change log on their own.
+
+Call these from views, the admin and the CLI; never write Product rows directly if search should see it.
+"""
+import logging
+
+from flask import current_app
+from sqlalchemy import select
+
+from app.catalog.models import Category, Product, ProductChange
+from app.extensions import db
+
+log = logging.getLogger(__name__)
+
+EDITABLE_FIELDS = ("sku", "slug", "name", "brand", "description", "price", "currency", "stock",
+                   "is_active", "is_featured", "category_id")
+
+
+class ProductNotFound(LookupError):
+    pass
+
+
+class InvalidProduct(ValueError):
+    pass
+
+
+def record_product_change(session, product_id, kind="upsert"):
+    """Append to the change log inside the caller's transaction. For other domains that change what
+    search indexes (e.g. stock after an order): call it before their commit, then update_search_index()."""
+    session.add(ProductChange(product_id=product_id, kind=kind))
+
+
+def update_search_index(index_dir=None):
+    """Apply pending changes to this server's index. Never raises: a failure is logged, and the change
+    stays in the log for the next sync (any later write, search or `flask search sync`)."""
+    from app.search.index_store import IndexUnavailable, WriterBusy
+    from app.search.indexing import sync_index
+
+    index_dir = index_dir or current_app.config["SEARCH_INDEX_DIR"]
+    try:
+        sync_index(index_dir, db.session, lock_timeout=10)
+    except IndexUnavailable:
+        pass  # no index yet: the first search builds it, or `flask search reindex`
+    except WriterBusy:
+        log.warning("search index busy; the change will be applied by the next sync")
+    except Exception:
+        log.exception("search index update failed; the change will be applied by the next sync")
+
+
+def _validate(values):
+    unknown = set(values) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise InvalidProduct(f"unknown product fields: {', '.join(sorted(unknown))}")
+    if "price" in values and (not isinstance(values["price"], int) or values["price"] < 0):
+        raise InvalidProduct("price must be a whole number of minor units, 0 or more")
+    if "stock" in values and (not isinstance(values["stock"], int) or values["stock"] < 0):
+        raise InvalidProduct("stock must be a whole number, 0 or more")
+    if values.get("category_id") is not None and db.session.get(Category, values["category_id"]) is None:
+        raise InvalidProduct("no such category")
+
+
+def _get(product_id):
+    product = db.session.get(Product, product_id)
+    if product is None:
+        raise ProductNotFound(product_id)
+    return product
+
+
+def create_product(**values):
+    _validate(values)
+    for required in ("sku", "slug", "name", "price"):
+        if not values.get(required) and values.get(required) != 0:
+            raise InvalidProduct(f"{required} is required")
+    product = Product(**values)
+    db.session.add(product)
+    db.session.flush()
+    record_product_change(db.session, product.id)
+    db.session.commit()
+    update_search_index()
+    return product
+
+
+def update_product(product_id, **values):
+    _validate(values)
+    product = _get(product_id)
+    for name, value in values.items():
+        setattr(product, name, value)
+    record_product_change(db.session, product.id)
+    db.session.commit()
+    update_search_index()
+    return product
+
+
+def deactivate_product(product_id):
+    return update_product(product_id, is_active=False)
+
+
+def delete_product(product_id):
+    product = _get(product_id)
+    db.session.delete(product)
+    record_product_change(db.session, product_id, kind="delete")
+    db.session.commit()
+    update_search_index()
+
+
+def product_by_sku(sku):
+    return db.session.execute(select(Product).where(Product.sku == sku)).scalar_one_or_none()

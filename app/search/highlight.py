@@ -1,0 +1,51 @@
+"""Highlights: escaped HTML with the matched words in <mark>. Words are compared after the same
+analysis as the index (so "headphone" marks "Headphones"), and each piece of text is escaped on its own,
+so a match can never cut through an HTML entity."""
+from markupsafe import escape
+
+from app.search.schema import STEMMED
+
+SNIPPET_LENGTH = 160
+
+
+def _marked_spans(text, stems, prefix=None):
+    spans = []
+    for token in STEMMED(text, chars=True):
+        original = text[token.startchar:token.endchar].lower()
+        if token.text in stems or (prefix and original.startswith(prefix)):
+            spans.append((token.startchar, token.endchar))
+    return spans
+
+
+def _render(text, spans, start=0, end=None):
+    end = len(text) if end is None else end
+    pieces, position = [], start
+    for span_start, span_end in spans:
+        if span_start < start or span_end > end:
+            continue
+        pieces.append(str(escape(text[position:span_start])))
+        pieces.append(f"<mark>{escape(text[span_start:span_end])}</mark>")
+        position = span_end
+    pieces.append(str(escape(text[position:end])))
+    return "".join(pieces)
+
+
+def highlight_name(name, stems, prefix=None):
+    return _render(name, _marked_spans(name, stems, prefix))
+
+
+def highlight_snippet(description, stems, length=SNIPPET_LENGTH):
+    """A window of about `length` characters around the first match, cut at spaces, marked."""
+    spans = _marked_spans(description, stems)
+    if len(description) <= length:
+        return _render(description, spans)
+    first = spans[0][0] if spans else 0
+    start = max(0, min(first - length // 3, len(description) - length))
+    if start > 0:
+        space = description.find(" ", start)
+        start = space + 1 if 0 <= space < first else start
+    end = min(len(description), start + length)
+    if end < len(description):
+        space = description.rfind(" ", start, end)
+        end = space if space > start + length // 2 else end
+    return ("…" if start > 0 else "") + _render(description, spans, start, end) + ("…" if end < len(description) else "")

@@ -1,0 +1,1 @@
+"""Benchmarks: `python -m bench --help`. Loopback only, bounded loops; results are printed, not asserted."""
