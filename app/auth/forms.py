@@ -5,6 +5,10 @@ from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, R
 from app.auth.password_policy import MAX_LENGTH, PasswordRejected, check_password
 
 
+def strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
 class NewPassword:
     """The shared password rules (app.auth.password_policy) as a WTForms validator."""
 
@@ -17,7 +21,7 @@ class NewPassword:
 
 
 class LoginForm(FlaskForm):
-    email = EmailField("Email", validators=[DataRequired(), Length(max=254)])
+    email = EmailField("Email", filters=[strip], validators=[DataRequired(), Length(max=254)])
     password = PasswordField("Password", validators=[DataRequired(), Length(max=MAX_LENGTH)])
     remember = BooleanField("Remember me")
     next = HiddenField()
@@ -25,13 +29,13 @@ class LoginForm(FlaskForm):
 
 class RegisterForm(FlaskForm):
     name = StringField("Name", validators=[DataRequired(), Length(max=120)])
-    email = EmailField("Email", validators=[DataRequired(), Email(check_deliverability=False), Length(max=254)])
+    email = EmailField("Email", filters=[strip], validators=[DataRequired(), Email(check_deliverability=False), Length(max=254)])
     password = PasswordField("Password", validators=[DataRequired(), NewPassword()])
     confirm = PasswordField("Confirm password", validators=[DataRequired(), EqualTo("password", "The passwords do not match.")])
 
 
 class ForgotPasswordForm(FlaskForm):
-    email = EmailField("Email", validators=[DataRequired(), Email(check_deliverability=False), Length(max=254)])
+    email = EmailField("Email", filters=[strip], validators=[DataRequired(), Email(check_deliverability=False), Length(max=254)])
 
 
 class ResetPasswordForm(FlaskForm):
@@ -44,7 +48,7 @@ class NameForm(FlaskForm):
 
 
 class EmailChangeForm(FlaskForm):
-    email = EmailField("New email", validators=[DataRequired(), Email(check_deliverability=False), Length(max=254)])
+    email = EmailField("New email", filters=[strip], validators=[DataRequired(), Email(check_deliverability=False), Length(max=254)])
     current_password = PasswordField("Current password", validators=[DataRequired(), Length(max=MAX_LENGTH)])
 
 

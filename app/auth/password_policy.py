@@ -7,7 +7,7 @@ from functools import lru_cache
 
 MIN_LENGTH = 8
 MAX_LENGTH = 1024  # ASVS asks for at least 128; long passphrases are welcome
-FEEDBACK_INPUT_LIMIT = 100  # zxcvbn's work grows with length; the first 100 characters tell enough
+FEEDBACK_INPUT_LIMIT = 72  # zxcvbn refuses longer input (its work grows with length); 72 characters tell enough
 
 
 class PasswordRejected(ValueError):
