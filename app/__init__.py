@@ -73,10 +73,11 @@ def register_blueprints(app):
     from app.auth import bp as auth_bp
     from app.cart import bp as cart_bp
     from app.catalog import bp as catalog_bp
+    from app.mail import bp as mail_bp
     from app.ops import bp as ops_bp
     from app.search import bp as search_bp
 
-    for bp in (ops_bp, catalog_bp, search_bp, auth_bp, cart_bp, admin_bp):
+    for bp in (ops_bp, catalog_bp, search_bp, auth_bp, cart_bp, admin_bp, mail_bp):
         app.register_blueprint(bp)
 
 
@@ -90,16 +91,17 @@ def register_commands(app):
     from app.auth.cli import users_cli
     from app.cart.cli import cart_cli
     from app.catalog.cli import seed_cli
+    from app.mail.cli import mail_cli
     from app.search.cli import search_cli
 
-    app.cli.add_command(seed_cli)
-    app.cli.add_command(users_cli)
-    app.cli.add_command(cart_cli)
-    app.cli.add_command(search_cli)
+    for group in (seed_cli, users_cli, cart_cli, search_cli, mail_cli):
+        app.cli.add_command(group)
 
 
 def register_hooks(app):
+    from app.mail.hooks import register_mail_delivery
     from app.ops.security import add_security_headers
 
     app.after_request(add_security_headers)
+    register_mail_delivery(app)
     logging.getLogger(__name__).debug("app created with database %s", app.config["SQLALCHEMY_DATABASE_URI"])

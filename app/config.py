@@ -4,6 +4,7 @@ Every setting an operator may change is listed in DEFAULTS with its default, so 
 reference for what can be set.
 """
 import os
+from datetime import timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -27,6 +28,7 @@ DEFAULTS = {
     "SESSION_COOKIE_SAMESITE": "Lax",
     "REMEMBER_COOKIE_HTTPONLY": True,
     "REMEMBER_COOKIE_SAMESITE": "Lax",
+    "REMEMBER_COOKIE_DURATION": timedelta(days=30),
     "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session
     "MAX_CONTENT_LENGTH": 8 * 1024 * 1024,
     # Mail: without MAIL_SERVER, messages are written as .eml files under instance/mail/.
@@ -37,12 +39,18 @@ DEFAULTS = {
     "MAIL_USERNAME": None,
     "MAIL_PASSWORD": None,
     "MAIL_DEFAULT_SENDER": "The Shop <shop@localhost>",
-    "MAIL_MAX_ATTEMPTS": 8,
-    "MAIL_TIMEOUT": 10,
+    "MAIL_MAX_ATTEMPTS": 8,  # failed tries before an outbox row is marked failed (backoff: app/mail/services.py)
+    "MAIL_TIMEOUT": 10,  # seconds, for connecting to and talking with the SMTP server
+    "MAIL_FILE_DIR": None,  # where .eml files go without MAIL_SERVER; None means instance/mail/
     # Rate limits (Flask-Limiter); memory by default, Redis via RATELIMIT_STORAGE_URI=redis://...
     "RATELIMIT_STORAGE_URI": "memory://",
     "RATELIMIT_ENABLED": True,
     "RATELIMIT_HEADERS_ENABLED": True,
+    # Account limits, each applied per account (the email asked about) and per client address.
+    "RATELIMIT_LOGIN": "5 per minute; 30 per hour",  # failed logins only
+    "RATELIMIT_REGISTER": "10 per hour",
+    "RATELIMIT_RESET": "5 per hour",
+    "RATELIMIT_REVERIFY": "3 per hour",
     # Braintree: without credentials the shop runs in offline test mode.
     "BRAINTREE_ENVIRONMENT": "sandbox",
     "BRAINTREE_MERCHANT_ID": None,
@@ -69,8 +77,14 @@ ENVIRONMENT = {
     "MAIL_PASSWORD": str,
     "MAIL_DEFAULT_SENDER": str,
     "MAIL_MAX_ATTEMPTS": int,
+    "MAIL_TIMEOUT": int,
+    "MAIL_FILE_DIR": str,
     "RATELIMIT_STORAGE_URI": str,
     "RATELIMIT_ENABLED": _truthy,
+    "RATELIMIT_LOGIN": str,
+    "RATELIMIT_REGISTER": str,
+    "RATELIMIT_RESET": str,
+    "RATELIMIT_REVERIFY": str,
     "BRAINTREE_ENVIRONMENT": str,
     "BRAINTREE_MERCHANT_ID": str,
     "BRAINTREE_PUBLIC_KEY": str,

@@ -224,3 +224,128 @@ def page(browser, browser_context_args):
     yield page
     context.close()
     assert errors == [], f"browser console errors: {errors}"
+
+
+# --- accounts and mail ----------------------------------------------------------------------------------
+
+@pytest.fixture(autouse=True)
+def _mail_files_in_tmp(monkeypatch, tmp_path):
+    """Without MAIL_SERVER the shop writes .eml files; in tests they go to the test's tmp dir."""
+    monkeypatch.setenv("MAIL_FILE_DIR", str(tmp_path / "mail"))
+
+
+class SMTPServer:
+    """A real SMTP server (aiosmtpd) on a free loopback port. `messages` holds what it received, parsed;
+    stop()/start() take it down and bring it back on the same port, to simulate an outage."""
+
+    def __init__(self):
+        self.port = free_port()
+        self.messages = []
+        self.controller = None
+        self.config = {"MAIL_SERVER": "127.0.0.1", "MAIL_PORT": self.port, "MAIL_TIMEOUT": 5}
+
+    def start(self):
+        from aiosmtpd.controller import Controller
+
+        self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
+        self.controller.start()
+        return self
+
+    def stop(self):
+        if self.controller is not None:
+            self.controller.stop()
+            self.controller = None
+
+    async def handle_DATA(self, server, session, envelope):
+        import email
+        from email import policy
+
+        message = email.message_from_bytes(envelope.content, policy=policy.default)
+        message.envelope_recipients = list(envelope.rcpt_tos)
+        self.messages.append(message)
+        return "250 OK"
+
+    def to(self, address):
+        return [m for m in self.messages if address in m.envelope_recipients]
+
+    def wait_for(self, count, timeout=10.0):
+        import time
+
+        deadline = time.monotonic() + timeout
+        while len(self.messages) < count and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert len(self.messages) >= count, f"expected {count} messages, got {len(self.messages)}"
+        return self.messages
+
+
+def mail_text(message):
+    return message.get_body(preferencelist=("plain",)).get_content()
+
+
+def mail_link(message):
+    """The first link in the message's plain-text part."""
+    import re
+
+    match = re.search(r"https?://\S+", mail_text(message))
+    assert match, f"no link in message {message['Subject']!r}"
+    return match.group(0)
+
+
+@pytest.fixture
+def smtp_server():
+    server = SMTPServer().start()
+    yield server
+    server.stop()
+
+
+class AuthActions:
+    """Register, log in and out through the real endpoints (with a CSRF token when CSRF is on)."""
+
+    PASSWORD = "correct horse battery"
+
+    def __init__(self, app, client):
+        self.app = app
+        self.client = client
+
+    def csrf_token(self, path="/login"):
+        import re
+
+        page = self.client.get(path).get_data(as_text=True)
+        match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page)
+        return match.group(1) if match else ""
+
+    def register(self, email="shopper@example.com", password=PASSWORD, name="Sam Shopper", confirm=None):
+        return self.client.post("/register", data={
+            "name": name, "email": email, "password": password,
+            "confirm": password if confirm is None else confirm, "csrf_token": self.csrf_token("/register"),
+        })
+
+    def create_user(self, email="shopper@example.com", password=PASSWORD, name="Sam Shopper", verified=True,
+                    admin=False):
+        """A user straight in the database (faster than registering, for tests about something else)."""
+        from app.auth.models import User
+        from app.auth.passwords import hash_password
+        from app.database import utcnow
+
+        with self.app.app_context():
+            user = User(email=email, name=name, password_hash=hash_password(password), is_admin=admin,
+                        email_verified_at=utcnow() if verified else None)
+            _db.session.add(user)
+            _db.session.commit()
+            return user.id
+
+    def login(self, email="shopper@example.com", password=PASSWORD, remember=False, next=None):
+        data = {"email": email, "password": password, "csrf_token": self.csrf_token("/login")}
+        if remember:
+            data["remember"] = "y"
+        if next is not None:
+            data["next"] = next
+        return self.client.post("/login", data=data)
+
+    def logout(self):
+        return self.client.post("/logout", data={"csrf_token": self.csrf_token("/")})
+
+
+@pytest.fixture
+def auth(app, client):
+    return AuthActions(app, client)

@@ -3,11 +3,10 @@ import click
 from email_validator import EmailNotValidError, validate_email
 from flask.cli import AppGroup
 
+from app.auth.password_policy import PasswordRejected, check_password
 from app.auth.services import create_admin
 
 users_cli = AppGroup("users", help="Manage user accounts.")
-
-MIN_PASSWORD_LENGTH = 8
 
 
 @users_cli.command("create-admin")
@@ -21,7 +20,9 @@ def create_admin_command(email, password):
         raise click.ClickException(f"invalid email address: {error}") from None
     if password is None:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise click.ClickException(f"password must be at least {MIN_PASSWORD_LENGTH} characters")
+    try:
+        check_password(password, email=email)
+    except PasswordRejected as error:
+        raise click.ClickException(str(error)) from None
     user = create_admin(email, password)
     click.echo(f"Admin ready: {user.email}")

@@ -3,7 +3,7 @@ import secrets
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String
+from sqlalchemy import Boolean, DateTime, ForeignKey, Index, Integer, String, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.database import TimestampMixin
@@ -45,6 +45,12 @@ class User(UserMixin, TimestampMixin, db.Model):
 
 class Address(TimestampMixin, db.Model):
     __tablename__ = "addresses"
+    __table_args__ = (
+        # At most one default address per user, enforced by the database (a partial unique index,
+        # which SQLite and PostgreSQL both support).
+        Index("uq_addresses_one_default_per_user", "user_id", unique=True,
+              sqlite_where=text("is_default"), postgresql_where=text("is_default")),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True, nullable=False)

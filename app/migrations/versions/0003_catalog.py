@@ -1,14 +1,14 @@
 """catalog listing indexes: a covering index for the facet pass and one per browse sort
 
-Revision ID: 0005_catalog
-Revises: 0001
+Revision ID: 0003_catalog
+Revises: 0002_accounts
 Create Date: 2026-11-24 19:20:00
 
 """
 from alembic import op
 
-revision = "0005_catalog"
-down_revision = "0001"
+revision = "0003_catalog"
+down_revision = "0002_accounts"
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,51 @@
+"""Forgot password: the same answer for every address; the mailed link resets once, then logs in."""
+from tests.conftest import mail_link
+
+
+def test_forgot_reset_and_log_in(client, auth, smtp_server):
+    auth.create_user()
+    auth.login()
+    other_device = client.application.test_client()
+    type(auth)(client.application, other_device).login()
+
+    response = client.post("/password/forgot", data={"email": " Shopper@Example.com"})
+    assert response.status_code == 303 and response.headers["Location"] == "/password/forgot/sent"
+    [message] = smtp_server.messages
+    link = mail_link(message)
+    assert "/password/reset/" in link and message["To"] == "shopper@example.com"
+
+    assert 'name="confirm"' in client.get(link).get_data(as_text=True)
+    response = client.post(link, data={"password": "my fresh password", "confirm": "my fresh password"})
+    assert response.status_code == 303 and response.headers["Location"] == "/login"
+    assert 'action="/logout"' not in other_device.get("/").get_data(as_text=True)  # every session ended
+    assert "password was changed" in smtp_server.messages[-1]["Subject"]
+
+    assert auth.login(password=auth.PASSWORD).status_code == 422
+    assert auth.login(password="my fresh password").status_code == 303
+
+
+def test_unknown_and_known_addresses_get_the_same_answer(client, auth, smtp_server):
+    auth.create_user()
+    known = client.post("/password/forgot", data={"email": "shopper@example.com"})
+    unknown = client.post("/password/forgot", data={"email": "nobody@example.com"})
+    assert known.status_code == unknown.status_code == 303
+    assert known.headers["Location"] == unknown.headers["Location"]
+    assert known.get_data() == unknown.get_data()
+    assert [m["To"] for m in smtp_server.messages] == ["shopper@example.com"]
+    page = client.get("/password/forgot/sent").get_data(as_text=True)
+    assert "If an account exists for that address, we have emailed a link" in page
+
+
+def test_reset_refuses_a_weak_password(client, auth, smtp_server):
+    auth.create_user()
+    client.post("/password/forgot", data={"email": "shopper@example.com"})
+    link = mail_link(smtp_server.messages[0])
+    response = client.post(link, data={"password": "qwertyuiop", "confirm": "qwertyuiop"})
+    assert response.status_code == 422 and "most common" in response.get_data(as_text=True)
+    assert auth.login().status_code == 303  # unchanged
+
+
+def test_forgot_form_errors(client):
+    assert client.get("/password/forgot").status_code == 200
+    response = client.post("/password/forgot", data={"email": "not an email"})
+    assert response.status_code == 422
