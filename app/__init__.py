@@ -21,6 +21,7 @@ def create_app(test_config=None):
     register_logging(app)
     register_extensions(app)
     register_jinja(app)
+    register_converters(app)
     register_blueprints(app)
     register_errorhandlers(app)
     register_commands(app)
@@ -68,6 +69,12 @@ def register_jinja(app):
     register_template_helpers(app)
 
 
+def register_converters(app):
+    from app.ops.routing import register_converters as register
+
+    register(app)  # before the blueprints: a rule binds its converters when it is added
+
+
 def register_blueprints(app):
     from app.admin import bp as admin_bp
     from app.auth import bp as auth_bp
@@ -100,8 +107,9 @@ def register_commands(app):
 
 def register_hooks(app):
     from app.mail.hooks import register_mail_delivery
-    from app.ops.security import add_security_headers
+    from app.ops.security import add_security_headers, reject_nul_bytes
 
+    app.before_request(reject_nul_bytes)
     app.after_request(add_security_headers)
     register_mail_delivery(app)
     logging.getLogger(__name__).debug("app created with database %s", app.config["SQLALCHEMY_DATABASE_URI"])

@@ -5,6 +5,9 @@ from sqlalchemy import DateTime
 from sqlalchemy.orm import Mapped, mapped_column
 
 
+MAX_ID = 2**31 - 1  # the largest SQL INTEGER, the type of every id column; bigger ids are not found
+
+
 def utcnow():
     return datetime.now(timezone.utc)
 

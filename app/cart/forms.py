@@ -4,6 +4,8 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, IntegerField
 from wtforms.validators import InputRequired, NumberRange
 
+from app.database import MAX_ID
+
 WHOLE_NUMBER = "Enter a whole number."
 
 
@@ -11,7 +13,7 @@ class AddToCartForm(FlaskForm):
     class Meta:
         csrf = False  # checked by CSRFProtect before the view runs
 
-    product_id = IntegerField(validators=[InputRequired()])
+    product_id = IntegerField(validators=[InputRequired(), NumberRange(min=1, max=MAX_ID)])  # beyond: not found
     quantity = IntegerField(default=1, validators=[InputRequired(WHOLE_NUMBER), NumberRange(min=1, message="Enter a quantity of at least 1.")])
     next = HiddenField()
 

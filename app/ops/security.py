@@ -1,5 +1,8 @@
-"""Security headers on every response. The CSP allows only our own scripts, styles and images: htmx is
+"""Security headers on every response, same-site redirect targets, and the NUL-byte guard.
+ The CSP allows only our own scripts, styles and images: htmx is
 served from static/, configured by a <meta> tag (no inline script), and told not to inject styles."""
+
+from urllib.parse import urlsplit
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -25,3 +28,33 @@ def add_security_headers(response):
     headers.setdefault("X-Frame-Options", "DENY")
     headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
     return response
+
+
+def reject_nul_bytes():
+    """400 for a NUL character anywhere in the path, query or form. No address, search, email or token of
+    ours contains one, and PostgreSQL refuses NUL in text, so letting it through turns junk into a 500 at
+    the first query (SQLite would quietly store it)."""
+    from flask import abort, request
+
+    def has_nul(multidict):
+        return any("\x00" in key or "\x00" in value for key, value in multidict.items(multi=True))
+
+    if "\x00" in request.path or has_nul(request.args) or (request.method == "POST" and has_nul(request.form)):
+        abort(400, "A request may not contain NUL characters.")
+
+
+def same_site_path(candidate, default=None):
+    """`candidate` if it is a path on this site ("/account?x=1"), else `default`: a "next" or return path
+    comes from the request, so anything with a scheme or host ("https://evil.example", "javascript:..."),
+    a protocol-relative "//evil.example", a backslash (browsers read "/\\evil.example" as "//") or a
+    control character is refused."""
+    if not candidate:
+        return default
+    candidate = candidate.strip()
+    if (not candidate.startswith("/") or candidate.startswith("//") or "\\" in candidate
+            or any(ord(ch) < 32 or ord(ch) == 127 for ch in candidate)):
+        return default
+    parts = urlsplit(candidate)
+    if parts.scheme or parts.netloc:
+        return default
+    return candidate
