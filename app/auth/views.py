@@ -1,6 +1,4 @@
 """Account views: register, verify, log in and out, forgotten password. Parse -> service -> render."""
-from urllib.parse import urlsplit
-
 from flask import flash, make_response, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
@@ -14,16 +12,12 @@ from app.auth.services import (
 )
 from app.auth.tokens import RESET_PASSWORD, TokenError
 from app.htmx import is_fragment_request, is_htmx_request, render
+from app.ops.security import same_site_path
 
 
 def safe_next(target):
-    """Only a path on this site: "/account?x=1" yes; "//evil.example", "https://...", "javascript:" no."""
-    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
-        return url_for("catalog.home")
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or any(ord(c) < 32 for c in target):
-        return url_for("catalog.home")
-    return target
+    """Where to go after logging in: a path on this site, else the home page."""
+    return same_site_path(target) or url_for("catalog.home")
 
 
 def see_other(url):

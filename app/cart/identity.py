@@ -95,21 +95,6 @@ def badge_count(cart=None):
     return g.cart_count
 
 
-def safe_return_path(candidate, default):
-    """A same-site path to go back to after a plain form post, or `default`. Only "/..." paths: no
-    scheme, no host, no "//" or backslash tricks, no control characters."""
-    if not candidate:
-        return default
-    candidate = candidate.strip()
-    if (not candidate.startswith("/") or candidate.startswith("//") or "\\" in candidate
-            or any(ord(ch) < 32 or ord(ch) == 127 for ch in candidate)):
-        return default
-    parts = urlsplit(candidate)
-    if parts.scheme or parts.netloc:
-        return default
-    return candidate
-
-
 def referrer_path():
     """The path of a same-host Referer (our Referrer-Policy is same-origin), else None."""
     referrer = request.referrer

@@ -17,7 +17,6 @@ from app.cart.identity import (
     referrer_path,
     remember_guest_cart,
     return_path_for_forms,
-    safe_return_path,
 )
 from app.cart.merge import merge_guest_cart
 from app.cart.services import (
@@ -34,6 +33,7 @@ from app.cart.summary import line_view, load_cart, summarize_cart
 from app.catalog.models import Product
 from app.extensions import db
 from app.htmx import add_vary, is_fragment_request, render
+from app.ops.security import same_site_path
 
 log = logging.getLogger(__name__)
 
@@ -152,7 +152,7 @@ def merge_cart_on_login(app, user, **_extra):
 
 def _back(candidate, default=None):
     default = default or url_for("cart.show")
-    return safe_return_path(candidate, None) or safe_return_path(referrer_path(), None) or default
+    return same_site_path(candidate) or same_site_path(referrer_path()) or default
 
 
 def _line_or_404(cart, line_id):
