@@ -14,7 +14,7 @@ import uuid
 from datetime import timedelta
 
 from flask import current_app, render_template
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from app.database import utcnow
 from app.extensions import db
@@ -124,6 +124,12 @@ def failed_messages(limit=200):
     return db.session.execute(
         select(OutboxMessage).where(OutboxMessage.status == "failed").order_by(OutboxMessage.id.desc()).limit(limit)
     ).scalars().all()
+
+
+def outbox_counts():
+    """{status: number of messages} for the admin page."""
+    return dict(db.session.execute(
+        select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status)).all())
 
 
 def retry_failed(message_id, now=None):
