@@ -143,17 +143,19 @@ def address_edit(address_id):
 @login_required
 def address_delete(address_id):
     delete_address(me(), owned_address(address_id).id)
-    if is_fragment_request():
-        return render_addresses()
-    flash("Address deleted.", "info")
-    return redirect(url_for("auth.addresses"), 303)
+    return address_list_changed("Address deleted.", "info")
 
 
 @bp.post("/account/addresses/<int:address_id>/default")
 @login_required
 def address_default(address_id):
     set_default_address(me(), owned_address(address_id).id)
+    return address_list_changed("Default address changed.", "success")
+
+
+def address_list_changed(message, category):
+    """htmx gets the list again; a plain form post goes back to the addresses page with the message."""
     if is_fragment_request():
         return render_addresses()
-    flash("Default address changed.", "success")
+    flash(message, category)
     return redirect(url_for("auth.addresses"), 303)
