@@ -31,15 +31,16 @@ def add_security_headers(response):
 
 
 def reject_nul_bytes():
-    """400 for a NUL character anywhere in the path, query or form. No address, search, email or token of
-    ours contains one, and PostgreSQL refuses NUL in text, so letting it through turns junk into a 500 at
-    the first query (SQLite would quietly store it)."""
+    """400 for a NUL character in the path or a posted form. No slug, token, email or address of ours
+    contains one, and PostgreSQL refuses NUL in text, so letting it through turns junk into a 500 at the
+    first query (SQLite would quietly store it). Query strings are left to the views that read them: the
+    listing and search drop control characters and still show results."""
     from flask import abort, request
 
     def has_nul(multidict):
         return any("\x00" in key or "\x00" in value for key, value in multidict.items(multi=True))
 
-    if "\x00" in request.path or has_nul(request.args) or (request.method == "POST" and has_nul(request.form)):
+    if "\x00" in request.path or (request.method == "POST" and has_nul(request.form)):
         abort(400, "A request may not contain NUL characters.")
 
 

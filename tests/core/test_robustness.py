@@ -107,7 +107,7 @@ def test_post_routes_answer_junk_with_4xx_not_500(shop, who, hx):
                                     "POST(json garbage)", url)
 
 
-@pytest.mark.parametrize("url", ["/products/a%00b", "/search?q=%00", "/products?category=x%00"])
+@pytest.mark.parametrize("url", ["/products/a%00b", "/account/email/confirm/a%00b", "/verify/%00"])
 def test_nul_bytes_are_refused_with_400(shop, client, url):
     response = client.get(url)
     assert response.status_code == 400
