@@ -52,6 +52,9 @@ def register_extensions(app):
 
     login_manager.user_loader(load_user_from_session_id)
     login_manager.login_view = "auth.login"
+    from app.auth.unauthorized import handle_unauthorized
+
+    login_manager.unauthorized_handler(handle_unauthorized)
     login_manager.login_message_category = "info"
 
 

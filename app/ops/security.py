@@ -4,6 +4,8 @@ served from static/, configured by a <meta> tag (no inline script), and told not
 
 from urllib.parse import urlsplit
 
+from flask import current_app
+
 CONTENT_SECURITY_POLICY = "; ".join(
     [
         "default-src 'self'",
@@ -23,6 +25,9 @@ CONTENT_SECURITY_POLICY = "; ".join(
 def add_security_headers(response):
     headers = response.headers
     headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+    if current_app.config.get("SECURE_COOKIES"):
+        # Served over HTTPS: browsers should never try plain HTTP for this host again (one year).
+        headers.setdefault("Strict-Transport-Security", "max-age=31536000")
     headers.setdefault("X-Content-Type-Options", "nosniff")
     headers.setdefault("Referrer-Policy", "same-origin")
     headers.setdefault("X-Frame-Options", "DENY")

@@ -73,7 +73,11 @@ def test_next_only_to_this_site(client, auth, target, expected):
 
 def test_login_required_page_sends_next(client, auth):
     response = client.get("/account")
-    assert response.status_code == 302 and "/login?next=%2Faccount" in response.headers["Location"]
+    from urllib.parse import parse_qs, urlsplit
+
+    location = urlsplit(response.headers["Location"])
+    assert response.status_code == 302 and location.path == "/login"
+    assert parse_qs(location.query)["next"] == ["/account"]
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert 'value="/account"' in page
 
