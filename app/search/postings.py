@@ -1,0 +1,151 @@
+"""Evaluating the results-page query with dict and set operations instead of Whoosh's matcher tree.
+
+Why: at 100,000 products a broad word ("studio", "jacket") matches thousands of products, and the
+facets need every match. Whoosh walks And(Or(name, brand, category, description), ...) one posting at a
+time through several layers of Python matcher objects (≈20 ms for a two-word query that finds 100
+products, several times that for broad words), scored or not. Here each term's postings are read once
+per searcher, block by block, into {docnum: BM25 score}; a query is then unions (Or: scores summed) and
+intersections (And: scores summed) of those dicts, which run at C speed, and the cache makes repeated
+words (most of a shop's traffic) nearly free.
+
+The scores are Whoosh's own BM25F (the searcher's idf, average field length and the per-document
+length column, B=0.75, K1=1.2, times the query-time boost), summed the way Whoosh's Union and
+Intersection matchers sum them, so the ranking is the one Whoosh would give. Only Term, And and Or are
+understood (all that query.py builds); anything else raises Unsupported and the caller uses Whoosh.
+"""
+from collections import OrderedDict
+
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher
+from whoosh.query import And, Or, Term
+from whoosh.scoring import BM25F, bm25
+from whoosh.util.numeric import byte_to_length
+
+CACHED_POSTINGS = 1_500_000  # postings kept per searcher (about 100 MB at most; a catalog's words repeat)
+LENGTH_TABLE = [byte_to_length(b) for b in range(256)]
+
+
+class Unsupported(Exception):
+    """The query has a node this module does not evaluate; use Whoosh's matchers instead."""
+
+
+class TermCache:
+    """Per searcher: {(field, text): {docnum: unboosted score}} (least recently used dropped) and the
+    per-segment field lengths they are computed from. Dropped with the searcher when the index changes."""
+
+    def __init__(self, searcher, limit=CACHED_POSTINGS):
+        self.searcher = searcher
+        self.limit = limit
+        self._terms = OrderedDict()
+        self._size = 0
+        self._lengths = {}
+        weighting = searcher.weighting
+        if not isinstance(weighting, BM25F) or weighting._field_B:  # noqa: SLF001 - plain BM25F only
+            raise Unsupported("only the default BM25F weighting is reproduced")
+        self.B, self.K1 = weighting.B, weighting.K1
+
+    def scores(self, fieldname, text):
+        key = (fieldname, text)
+        found = self._terms.get(key)
+        if found is not None:
+            self._terms.move_to_end(key)
+            return found
+        found = self._terms[key] = self._read(fieldname, text)
+        self._size += len(found)
+        while self._size > self.limit and len(self._terms) > 1:
+            _key, dropped = self._terms.popitem(last=False)
+            self._size -= len(dropped)
+        return found
+
+    def docs(self, fieldname, text):
+        """The matching document numbers (scores ignored), e.g. for a filter term."""
+        return self.scores(fieldname, text).keys()
+
+    def _read(self, fieldname, text):
+        searcher = self.searcher
+        field = searcher.schema[fieldname]
+        try:
+            btext = field.to_bytes(text)
+        except ValueError:
+            return {}
+        if (fieldname, btext) not in searcher.reader():
+            return {}
+        scorable = field.scorable
+        if scorable:
+            idf = searcher.idf(fieldname, btext)
+            avgfl = searcher.avg_field_length(fieldname) or 1
+        result = {}
+        for leaf, offset in searcher.leaf_searchers():
+            reader = leaf.reader()
+            if (fieldname, btext) not in reader:
+                continue
+            lengths = self._leaf_lengths(reader, offset, fieldname) if scorable else None
+            deleted = reader.deleted_docs_set if reader.has_deletions() else ()
+            for docnum, weight in _postings(reader, fieldname, btext):
+                if docnum in deleted:
+                    continue
+                if scorable:
+                    result[docnum + offset] = bm25(idf, weight, lengths[docnum], avgfl, self.B, self.K1)
+                else:
+                    result[docnum + offset] = weight
+        return result
+
+    def _leaf_lengths(self, reader, offset, fieldname):
+        key = (offset, fieldname)
+        if key not in self._lengths:
+            column = _length_column(reader, fieldname)
+            if column is None:
+                self._lengths[key] = [reader.doc_field_length(d, fieldname, 1) for d in range(reader.doc_count_all())]
+            else:
+                self._lengths[key] = [LENGTH_TABLE[b] if b else 1 for b in column]
+        return self._lengths[key]
+
+
+def _length_column(reader, fieldname):
+    """The segment's byte-encoded field-length column, read whole (what doc_field_length reads one
+    document at a time), or None when this Whoosh does not expose it the way 2.7 does."""
+    perdoc = getattr(reader, "_perdoc", None)
+    cached = getattr(perdoc, "_cached_reader", None)
+    if cached is None:
+        return None
+    column = cached(f"_{fieldname}_len", LENGTHS_COLUMN)
+    return list(column) if column is not None else None
+
+
+def _postings(reader, fieldname, btext):
+    """(segment docnum, weight) for every posting, deleted documents included, a block at a time."""
+    matcher = reader.postings(fieldname, btext)
+    matcher = getattr(matcher, "child", matcher)  # the deleted-documents filter; deletions are checked above
+    if isinstance(matcher, W3LeafMatcher) and hasattr(matcher, "_read_ids"):
+        while matcher.is_active():
+            matcher._read_ids()  # noqa: SLF001 - a whole block of ids and weights at once
+            matcher._read_weights()  # noqa: SLF001
+            yield from zip(matcher._ids, matcher._weights)  # noqa: SLF001
+            matcher._next_block()  # noqa: SLF001
+        return
+    while matcher.is_active():
+        yield matcher.id(), matcher.weight()
+        matcher.next()
+
+
+def evaluate(cache, query):
+    """{docnum: score} for a tree of Term / And / Or, scored as Whoosh would."""
+    if isinstance(query, Term):
+        scores = cache.scores(query.fieldname, query.text)
+        boost = query.boost
+        return dict(scores) if boost == 1.0 else {d: s * boost for d, s in scores.items()}
+    if isinstance(query, Or) and query.boost == 1.0 and not getattr(query, "scale", None):
+        parts = sorted((evaluate(cache, q) for q in query.subqueries), key=len, reverse=True)
+        if not parts:
+            return {}
+        merged = parts[0]
+        for part in parts[1:]:
+            for docnum, score in part.items():
+                merged[docnum] = merged.get(docnum, 0.0) + score
+        return merged
+    if isinstance(query, And) and query.boost == 1.0:
+        parts = sorted((evaluate(cache, q) for q in query.subqueries), key=len)
+        if not parts:
+            return {}
+        common = set(parts[0]).intersection(*parts[1:])
+        return {d: sum(part[d] for part in parts) for d in common}
+    raise Unsupported(f"cannot evaluate {type(query).__name__}")
