@@ -17,7 +17,7 @@ from collections import OrderedDict
 
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher
 from whoosh.query import And, Or, Term
-from whoosh.scoring import BM25F, bm25
+from whoosh.scoring import BM25F
 from whoosh.util.numeric import byte_to_length
 
 CACHED_POSTINGS = 1_500_000  # postings kept per searcher (about 100 MB at most; a catalog's words repeat)
@@ -37,7 +37,7 @@ class TermCache:
         self.limit = limit
         self._terms = OrderedDict()
         self._size = 0
-        self._lengths = {}
+        self._norms = {}
         weighting = searcher.weighting
         if not isinstance(weighting, BM25F) or weighting._field_B:  # noqa: SLF001 - plain BM25F only
             raise Unsupported("only the default BM25F weighting is reproduced")
@@ -71,34 +71,40 @@ class TermCache:
             return {}
         scorable = field.scorable
         if scorable:
-            idf = searcher.idf(fieldname, btext)
-            avgfl = searcher.avg_field_length(fieldname) or 1
+            # bm25() with the per-document part precomputed: idf * (tf * (K1 + 1) / (tf + norm)),
+            # the same operations in the same order, so the same floats.
+            idf, k1_plus_1 = searcher.idf(fieldname, btext), self.K1 + 1
         result = {}
         for leaf, offset in searcher.leaf_searchers():
             reader = leaf.reader()
             if (fieldname, btext) not in reader:
                 continue
-            lengths = self._leaf_lengths(reader, offset, fieldname) if scorable else None
-            deleted = reader.deleted_docs_set if reader.has_deletions() else ()
-            for docnum, weight in _postings(reader, fieldname, btext):
-                if docnum in deleted:
-                    continue
+            norms = self._leaf_norms(reader, offset, fieldname) if scorable else None
+            deleted = reader.deleted_docs_set if reader.has_deletions() else None
+            for ids, weights in _posting_blocks(reader, fieldname, btext):
+                pairs = zip(ids, weights)
+                if deleted:
+                    pairs = [(d, w) for d, w in pairs if d not in deleted]
                 if scorable:
-                    result[docnum + offset] = bm25(idf, weight, lengths[docnum], avgfl, self.B, self.K1)
+                    result.update({d + offset: idf * ((w * k1_plus_1) / (w + norms[d])) for d, w in pairs})
                 else:
-                    result[docnum + offset] = weight
+                    result.update({d + offset: w for d, w in pairs})
         return result
 
-    def _leaf_lengths(self, reader, offset, fieldname):
+    def _leaf_norms(self, reader, offset, fieldname):
+        """K1 * ((1 - B) + B * length / average length) for each document of one segment."""
         key = (offset, fieldname)
-        if key not in self._lengths:
+        if key not in self._norms:
+            avgfl = self.searcher.avg_field_length(fieldname) or 1
+            K1, B = self.K1, self.B
+            by_byte = [K1 * ((1 - B) + B * length / avgfl) for length in LENGTH_TABLE]
             column = _length_column(reader, fieldname)
             if column is None:
-                self._lengths[key] = [reader.doc_field_length(d, fieldname, 1) for d in range(reader.doc_count_all())]
+                lengths = [reader.doc_field_length(d, fieldname, 1) for d in range(reader.doc_count_all())]
+                self._norms[key] = [K1 * ((1 - B) + B * length / avgfl) for length in lengths]
             else:
-                self._lengths[key] = [LENGTH_TABLE[b] if b else 1 for b in column]
-        return self._lengths[key]
-
+                self._norms[key] = [by_byte[b] for b in column]
+        return self._norms[key]
 
 def _length_column(reader, fieldname):
     """The segment's byte-encoded field-length column, read whole (what doc_field_length reads one
@@ -111,20 +117,23 @@ def _length_column(reader, fieldname):
     return list(column) if column is not None else None
 
 
-def _postings(reader, fieldname, btext):
-    """(segment docnum, weight) for every posting, deleted documents included, a block at a time."""
+def _posting_blocks(reader, fieldname, btext):
+    """(segment docnums, weights) a block at a time, deleted documents included."""
     matcher = reader.postings(fieldname, btext)
     matcher = getattr(matcher, "child", matcher)  # the deleted-documents filter; deletions are checked above
     if isinstance(matcher, W3LeafMatcher) and hasattr(matcher, "_read_ids"):
         while matcher.is_active():
             matcher._read_ids()  # noqa: SLF001 - a whole block of ids and weights at once
             matcher._read_weights()  # noqa: SLF001
-            yield from zip(matcher._ids, matcher._weights)  # noqa: SLF001
+            yield matcher._ids, matcher._weights  # noqa: SLF001
             matcher._next_block()  # noqa: SLF001
         return
+    ids, weights = [], []
     while matcher.is_active():
-        yield matcher.id(), matcher.weight()
+        ids.append(matcher.id())
+        weights.append(matcher.weight())
         matcher.next()
+    yield ids, weights
 
 
 def evaluate(cache, query):
