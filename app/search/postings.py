@@ -136,14 +136,20 @@ def _posting_blocks(reader, fieldname, btext):
     yield ids, weights
 
 
-def evaluate(cache, query):
-    """{docnum: score} for a tree of Term / And / Or, scored as Whoosh would."""
+def evaluate(cache, query, within=None):
+    """{docnum: score} for a tree of Term / And / Or, scored as Whoosh would; only documents in
+    `within` (a set or dict) when given. And evaluates its rarest clause first and looks only at its
+    matches in the others, so a rare word makes a broad one cheap."""
     if isinstance(query, Term):
         scores = cache.scores(query.fieldname, query.text)
         boost = query.boost
+        if within is not None:
+            if len(within) < len(scores):
+                return {d: scores[d] * boost for d in within if d in scores}
+            return {d: s * boost for d, s in scores.items() if d in within}
         return dict(scores) if boost == 1.0 else {d: s * boost for d, s in scores.items()}
     if isinstance(query, Or) and query.boost == 1.0 and not getattr(query, "scale", None):
-        parts = sorted((evaluate(cache, q) for q in query.subqueries), key=len, reverse=True)
+        parts = sorted((evaluate(cache, q, within) for q in query.subqueries), key=len, reverse=True)
         if not parts:
             return {}
         merged = parts[0]
@@ -152,9 +158,25 @@ def evaluate(cache, query):
                 merged[docnum] = merged.get(docnum, 0.0) + score
         return merged
     if isinstance(query, And) and query.boost == 1.0:
-        parts = sorted((evaluate(cache, q) for q in query.subqueries), key=len)
-        if not parts:
+        clauses = sorted(query.subqueries, key=lambda q: estimate(cache, q))
+        if not clauses:
             return {}
-        common = set(parts[0]).intersection(*parts[1:])
-        return {d: sum(part[d] for part in parts) for d in common}
+        result = evaluate(cache, clauses[0], within)
+        for clause in clauses[1:]:
+            if not result:
+                break
+            part = evaluate(cache, clause, result)
+            result = {d: result[d] + score for d, score in part.items()}
+        return result
+    raise Unsupported(f"cannot evaluate {type(query).__name__}")
+
+
+def estimate(cache, query):
+    """An upper bound of the number of matches (reads the terms' postings into the cache)."""
+    if isinstance(query, Term):
+        return len(cache.scores(query.fieldname, query.text))
+    if isinstance(query, Or):
+        return sum(estimate(cache, q) for q in query.subqueries)
+    if isinstance(query, And):
+        return min((estimate(cache, q) for q in query.subqueries), default=0)
     raise Unsupported(f"cannot evaluate {type(query).__name__}")

@@ -15,7 +15,7 @@ from collections import Counter
 
 from flask import current_app
 from sqlalchemy import select
-from whoosh.query import Term
+from whoosh.query import And, Term
 
 from app.catalog.models import Product
 from app.extensions import db
@@ -238,8 +238,24 @@ def suggest_products(index_dir, text, limit=8):
     if built is None or built.query is None:
         return [], built
     docnums = _cached(reader, ("suggest", repr(built.query), limit),
-                            lambda: _best_of_first(reader.searcher, built.query, limit, SUGGEST_SCAN))
+                      lambda: _suggestion_docnums(reader, built.query, limit, SUGGEST_SCAN))
     return [int(reader.searcher.stored_fields(d)["pid"]) for d in docnums], built
+
+
+def _suggestion_docnums(reader, whoosh_query, limit, scan):
+    """The same answer as _best_of_first. Several words (an And) are intersected over the cached term
+    postings (postings.py), rarest first: Whoosh's intersection matcher skips through the long lists
+    one posting at a time (5-20 ms at 100,000 products). One word stays a bounded scan: it needs
+    only the first matches, not a whole posting list."""
+    if isinstance(whoosh_query, And):
+        try:
+            scores = evaluate(reader.term_cache(), whoosh_query)
+        except Unsupported:
+            pass
+        else:
+            first = heapq.nsmallest(scan, scores)
+            return sorted(first, key=lambda d: (-scores[d], d))[:limit]
+    return _best_of_first(reader.searcher, whoosh_query, limit, scan)
 
 
 def _best_of_first(searcher, whoosh_query, limit, scan):
