@@ -17,6 +17,15 @@ DEFAULTS = {
     "SQLALCHEMY_DATABASE_URI": None,
     "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
     "SEARCH_INDEX_DIR": str(ROOT / "search_index"),
+    # Seconds between checks of the product change log per process (other workers and servers write too).
+    "SEARCH_SYNC_INTERVAL": 1.0,
+    # A missing index is built inside the first search up to this many active products; larger
+    # catalogs are answered by the database until `flask search reindex` has run.
+    "SEARCH_INLINE_BUILD_LIMIT": 5000,
+    # A change-log backlog up to this size is applied inside the request; a bigger one in a thread.
+    "SEARCH_INLINE_SYNC_LIMIT": 2000,
+    # Keep recent search answers per index version (False: always recompute, e.g. to measure).
+    "SEARCH_ANSWER_CACHE": True,
     "UPLOAD_DIR": str(ROOT / "static" / "uploads"),
     "CURRENCY": "USD",
     "FREE_SHIPPING_FROM": 5000,  # minor units; 0 turns the hint off

@@ -143,7 +143,7 @@ def main():
                 whoosh = bench_http(base, "suggest: Whoosh", "/search/suggest?q=", typing, args.clients, args.runs, hx)
                 fts = bench_http(base, "suggest: FTS5 reference", "/bench/fts/suggest?q=", typing, args.clients, args.runs)
                 print(f"  {'suggest ratio Whoosh/FTS5':<26} p95 {whoosh / fts:.2f}")
-                whoosh = bench_http(base, "results: Whoosh", "/bench/whoosh/results?q=", results, args.clients, args.runs)
+                whoosh = bench_http(base, "results: /search (Whoosh)", "/search?q=", results, args.clients, args.runs)
                 fts = bench_http(base, "results: FTS5 reference", "/bench/fts/results?q=", results, args.clients, args.runs)
                 print(f"  {'results ratio Whoosh/FTS5':<26} p95 {whoosh / fts:.2f}")
                 if cache == "1":

@@ -60,7 +60,7 @@ def start_gunicorn(env, workers):
     # Warm each worker: open the index and load its columns before measuring.
     for _ in range(workers * 4):
         http_latencies(base, "/search/suggest?q=", ["wa"], 1, {"HX-Request": "true"})
-        http_latencies(base, "/bench/whoosh/results?q=", ["warm"], 1)
+        http_latencies(base, "/search?q=", ["warm"], 1)
     return process, base
 
 

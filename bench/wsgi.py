@@ -1,9 +1,9 @@
-"""The shop as the benchmarks serve it with gunicorn: the real app plus three reference routes.
+"""The shop as the benchmarks serve it with gunicorn: the real app (its /search page and
+/search/suggest fragment are what is measured) plus reference routes.
 
 /bench/bare              a bare Flask route: the floor of an HTTP request here
 /bench/fts/suggest?q=    the suggestions fragment answered by SQLite FTS5 (the reference ceiling)
 /bench/fts/results?q=    a results page (24 product cards) answered by SQLite FTS5
-/bench/whoosh/results?q= the same results page answered by the shop's find_products (Whoosh)
 """
 import os
 import sqlite3
@@ -16,10 +16,8 @@ from sqlalchemy.orm import selectinload
 from app import create_app
 from app.catalog.models import Product
 from app.extensions import db
-from app.search.backend import find_products
 from app.search.highlight import highlight_name
 from app.search.query import parse_text
-from app.search.results import SearchQuery
 from app.search.suggestions import Suggestion
 
 bench = Blueprint("bench", __name__)
@@ -85,12 +83,6 @@ def fts_results():
         "SELECT rowid FROM products_fts WHERE products_fts MATCH ? ORDER BY bm25(products_fts, 4, 2, 1.5, 1) LIMIT 24",
         (match,))]
     return render_template_string(RESULTS_PAGE, total=total, products=_products(ids))
-
-
-@bench.get("/bench/whoosh/results")
-def whoosh_results():
-    result = find_products(SearchQuery(text=request.args.get("q", "")))
-    return render_template_string(RESULTS_PAGE, total=result.total, products=_products(result.product_ids))
 
 
 def make_app():

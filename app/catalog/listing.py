@@ -66,8 +66,6 @@ def render_listing(page_template, endpoint):
     pagination = Pagination(state.query.page, state.query.per_page, result.total)
     if result.total and pagination.beyond_last:
         state.notices.append(f"There is no page {state.query.page}: the results end at page {pagination.pages}.")
-    if state.query.text and state.query.page == 1:
-        record_search(state.query.text, result.total)
     highlights = {pid: {k: Markup(v) for k, v in parts.items()} for pid, parts in result.highlights.items()}
     current_category = next((c for c in categories if c.slug == state.query.category), None)
     response = render(
@@ -75,6 +73,10 @@ def render_listing(page_template, endpoint):
         endpoint=endpoint, state=state, query=state.query, result=result, products=products,
         highlights=highlights, pagination=pagination, categories=categories, current_category=current_category,
     )
+    if state.query.text and state.query.page == 1:
+        # After rendering: the event's commit expires every loaded object, and the cards would then
+        # reload each product, its images and the categories one query at a time (≈35 queries).
+        record_search(state.query.text, result.total)
     if is_fragment_request():
         # The form sends every field, empty ones too; the address bar gets the short canonical URL.
         response.headers["HX-Push-Url"] = url_for(endpoint, **state.url_args())

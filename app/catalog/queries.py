@@ -23,12 +23,14 @@ def products_in_order(ids):
     index still lists but that are gone or inactive in the database are skipped."""
     if not ids:
         return []
+    # By primary key only, is_active checked here: with "AND is_active" in the SQL, SQLite picks the
+    # (is_active, ...) listing index and scans every active product (≈25 ms at 100,000 products).
     products = db.session.execute(
         select(Product)
-        .where(Product.id.in_(ids), Product.is_active.is_(True))
+        .where(Product.id.in_(ids))
         .options(joinedload(Product.images))  # one query for the page: products and their images
     ).unique().scalars().all()
-    by_id = {product.id: product for product in products}
+    by_id = {product.id: product for product in products if product.is_active}
     return [by_id[i] for i in ids if i in by_id]
 
 

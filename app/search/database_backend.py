@@ -14,16 +14,8 @@ from sqlalchemy import and_, case, func, literal, or_, select
 
 from app.catalog.models import Category, Product
 from app.extensions import db
-from app.search.results import PriceBucket, SearchQuery, SearchResult
+from app.search.results import PRICE_BUCKETS, PriceBucket, SearchQuery, SearchResult
 
-# (label, min, max) in minor units, both ends inclusive; the Whoosh back end may reuse these.
-PRICE_BUCKETS = (
-    ("Under $25", None, 2499),
-    ("$25 to $50", 2500, 4999),
-    ("$50 to $100", 5000, 9999),
-    ("$100 to $250", 10000, 24999),
-    ("$250 and up", 25000, None),
-)
 MAX_TERMS = 12  # more words than this add nothing but SQL
 SNIPPET_LENGTH = 160
 # Characters that are query syntax elsewhere (Whoosh, web search habits) and never part of a word here.

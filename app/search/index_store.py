@@ -150,6 +150,7 @@ class _Reader:
         self.watermark = read_watermark(self.searcher)
         self._columns = {}
         self._answers = OrderedDict()
+        self._terms = None
 
     def refresh(self):
         if not self.searcher.up_to_date():
@@ -164,6 +165,20 @@ class _Reader:
         if name not in self._columns:
             self._columns[name] = list(self.searcher.reader().column_reader(name))
         return self._columns[name]
+
+    def derived(self, name, compute):
+        """A per-document list computed from the index once per version (e.g. price buckets)."""
+        if name not in self._columns:
+            self._columns[name] = compute()
+        return self._columns[name]
+
+    def term_cache(self):
+        """Term postings as {docnum: score}, read once per index version (see postings.py)."""
+        if self._terms is None:
+            from app.search.postings import TermCache
+
+            self._terms = TermCache(self.searcher)
+        return self._terms
 
     def cached(self, key, compute):
         """compute() once per key and index version (least recently used answers are dropped)."""
