@@ -138,7 +138,7 @@ class _Reader:
     plain lists, and recent answers (as-you-type traffic repeats the same prefixes all day). A refresh
     to a new index version drops them."""
 
-    CACHED_ANSWERS = 512
+    CACHED_ANSWERS = 2048  # answers and suggestion fragments (a few KB each) per thread
 
     def __init__(self, path, ix):
         self.path = path

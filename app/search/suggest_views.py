@@ -6,6 +6,7 @@ from app.htmx import add_vary, is_fragment_request
 from app.search import bp
 from app.search.query import MAX_QUERY_CHARS
 from app.search.suggestions import find_suggestions
+from app.search.whoosh_backend import per_index_version
 
 
 @bp.get("/search/suggest")
@@ -13,5 +14,9 @@ def suggest():
     text = request.args.get("q", "")[:MAX_QUERY_CHARS]
     if not is_fragment_request():
         return add_vary(redirect(url_for("search.results", q=text.strip()), 303))
-    html = render_template("partials/search/suggestions.html", query=text.strip(), suggestions=find_suggestions(text))
+    # The fragment holds nothing of the shopper's (no form, no token, no cart), only products from the
+    # index, so it is rendered once per text and index version: each keystroke that someone has
+    # typed before costs a dictionary lookup.
+    html = per_index_version(("suggest-fragment", text), lambda: render_template(
+        "partials/search/suggestions.html", query=text.strip(), suggestions=find_suggestions(text)))
     return add_vary(make_response(html))

@@ -26,7 +26,7 @@ from app.search.postings import Unsupported, evaluate
 from app.search.query import build_query, build_suggest_query, parse_text
 from app.search.results import PRICE_BUCKETS, PriceBucket, SearchQuery, SearchResult
 
-__all__ = ["IndexUnavailable", "search_index", "suggest_products"]
+__all__ = ["IndexUnavailable", "per_index_version", "search_index", "suggest_products"]
 
 log = logging.getLogger(__name__)
 
@@ -49,6 +49,17 @@ def _setting(name, default):
 def _cached(reader, key, compute):
     """Recent answers per index version (SEARCH_ANSWER_CACHE=False turns it off, e.g. to measure)."""
     return reader.cached(key, compute) if _setting("SEARCH_ANSWER_CACHE", True) else compute()
+
+
+def per_index_version(key, compute, index_dir=None):
+    """compute(), remembered for this index version like the answers are: for a view's output that
+    depends only on the index's products (a product change always makes a new version). Computed
+    every time when the cache is off or the index cannot answer."""
+    try:
+        reader = open_reader(index_dir or current_app.config["SEARCH_INDEX_DIR"])
+    except IndexUnavailable:
+        return compute()
+    return _cached(reader, key, compute)
 
 
 def open_reader(index_dir):

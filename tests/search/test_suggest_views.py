@@ -25,6 +25,23 @@ def test_fragment_lists_matching_products_with_thumbnail_highlight_and_price(mak
     assert 'href="/search?q=head"' in html
 
 
+def test_a_product_change_shows_in_the_next_fragment(make_product, client, hx, search, app):
+    """The fragment is remembered per text and index version; a change makes a new version."""
+    from app.catalog.services import deactivate_product, update_product
+
+    pid = make_product("Copper Kettle", price=4999)
+    search("warm up")
+    assert "$49.99" in client.get("/search/suggest?q=kett", headers=hx).get_data(as_text=True)
+    assert "$49.99" in client.get("/search/suggest?q=kett", headers=hx).get_data(as_text=True)  # remembered
+    with app.app_context():
+        update_product(pid, price=3999)
+    html = client.get("/search/suggest?q=kett", headers=hx).get_data(as_text=True)
+    assert "$39.99" in html and "$49.99" not in html
+    with app.app_context():
+        deactivate_product(pid)
+    assert f'id="suggestion-{pid}"' not in client.get("/search/suggest?q=kett", headers=hx).get_data(as_text=True)
+
+
 def test_at_most_eight_suggestions(make_product, client, hx, search):
     for n in range(12):
         make_product(f"Lantern {n}")
