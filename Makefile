@@ -16,14 +16,14 @@ HTMX_VERSION := 2.0.11
 HTMX_INTEGRITY := sha512-Thx/WtpeOQqSrqBCw/A1cwGJGg4UrVa3+sW0GmrM3p4gJgO89ecH4qtbnyzDDWFvBTqjnIMCgELTNt636dtamA==
 HTMX_JS := static/vendor/htmx.min.js
 
-.PHONY: help run test install install-dev htmx db seed admin serve bench clean
+.PHONY: help run test install install-dev htmx db seed index admin serve bench clean
 
 help:
 	@echo "make run    install everything, migrate, seed a demo catalog, serve on http://127.0.0.1:$(PORT)"
 	@echo "make test   install test dependencies and run the whole suite"
 	@echo "make bench  run the benchmarks in bench/"
 
-run: install htmx instance/config.py db seed admin serve
+run: install htmx instance/config.py db seed index admin serve
 
 test: install-dev htmx
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
@@ -70,6 +70,10 @@ db: install instance/config.py
 
 seed: db
 	$(FLASK) seed demo --products $(DEMO_PRODUCTS) --if-empty
+
+# Search is ready from the first request: the Whoosh index is built once, then only caught up.
+index: seed
+	$(FLASK) search reindex --if-missing
 
 # The demo admin: ADMIN_EMAIL / ADMIN_PASSWORD, or a password generated once into instance/.
 admin: db

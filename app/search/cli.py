@@ -21,8 +21,18 @@ def _index_dir():
 @search_cli.command("reindex")
 @click.option("--procs", type=click.IntRange(1, 16), default=lambda: min(4, os.cpu_count() or 1),
               show_default="CPU count, at most 4", help="Processes that build index segments in parallel.")
-def reindex(procs):
+@click.option("--if-missing", is_flag=True,
+              help="Build only when there is no usable index; otherwise just apply pending changes (`make run`).")
+def reindex(procs, if_missing):
     """Build a fresh index beside the live one and swap it in atomically (searches never stop)."""
+    if if_missing and current_path(_index_dir()) is not None:
+        try:
+            touched = sync_index(_index_dir(), db.session)
+        except IndexUnavailable as error:  # there, but unreadable: build a new one below
+            click.echo(f"The index cannot be used ({error}); building a new one.", err=True)
+        else:
+            click.echo(f"Index already there, up to date ({touched} products updated).")
+            return
     bar = click.progressbar(length=0, label="Indexing products", show_pos=True, show_percent=True)
 
     def on_count(count):

@@ -86,6 +86,18 @@ def test_reindex_cli_builds_and_swaps(seeded, app, runner):
     assert runner.invoke(args=["search", "verify"]).exit_code == 0
 
 
+def test_reindex_if_missing_builds_once_then_only_catches_up(seeded, app, runner, make_product):
+    index_dir = app.config["SEARCH_INDEX_DIR"]
+    result = runner.invoke(args=["search", "reindex", "--if-missing", "--procs", "1"])
+    assert result.exit_code == 0 and "Indexed 24 products" in result.output, result.output
+    first = current_path(index_dir)
+    make_product("Pewter Jug")  # a change for the second run to apply
+    result = runner.invoke(args=["search", "reindex", "--if-missing"])
+    assert result.exit_code == 0 and "already there" in result.output, result.output
+    assert current_path(index_dir) == first  # no rebuild
+    assert runner.invoke(args=["search", "verify"]).exit_code == 0
+
+
 def test_parallel_build_matches_single_process(db, app):
     from app.catalog.seed import seed_demo_catalog
 
