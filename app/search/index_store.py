@@ -24,6 +24,7 @@ from pathlib import Path
 
 from whoosh import index as whoosh_index
 
+from app.search.columns import read_column
 from app.search.schema import META_ID, build_schema
 
 log = logging.getLogger(__name__)
@@ -163,7 +164,7 @@ class _Reader:
 
     def column(self, name):
         if name not in self._columns:
-            self._columns[name] = list(self.searcher.reader().column_reader(name))
+            self._columns[name] = read_column(self.searcher.reader(), name)
         return self._columns[name]
 
     def derived(self, name, compute):

@@ -1,6 +1,7 @@
 """Comparing the index with the database: which products are missing, extra or stale in the index."""
 from dataclasses import dataclass, field
 
+from app.search.columns import read_column
 from app.search.index_store import open_live_index, read_watermark
 from app.search.indexing import IndexRow, _product_rows, latest_change_id
 from app.search.schema import META_ID, product_document
@@ -30,9 +31,9 @@ class Drift:
 def _indexed_values(searcher):
     """{product id: (category, price, in_stock, name_sort)} for every product document."""
     reader = searcher.reader()
-    categories = reader.column_reader("category")
-    prices = reader.column_reader("price")
-    names = reader.column_reader("name_sort")
+    # Whole columns, one value per document (Whoosh's own multi-segment column reader skips segments
+    # without the column, such as the watermark's, and shifts what follows; see columns.py).
+    categories, prices, names = (read_column(reader, name) for name in ("category", "price", "name_sort"))
     in_stock = set(searcher.docs_for_query(_in_stock_query()))
     values = {}
     for docnum, stored in reader.iter_docs():
