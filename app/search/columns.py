@@ -23,8 +23,9 @@ _NEEDS_SWAP = sys.byteorder == "little"  # Whoosh writes the numbers big-endian 
 
 
 def read_column(reader, fieldname):
-    """Every document's value of the column, in document-number order: the same list as
-    list(reader.column_reader(fieldname))."""
+    """Every document's value of the column, in document-number order: what
+    reader.column_reader(fieldname)[docnum] gives, segment by segment, for every docnum (and a
+    segment without the column gives its default for each of its documents)."""
     field = reader.schema[fieldname]
     values = []
     for leaf, _offset in reader.leaf_readers():
@@ -39,7 +40,7 @@ def _read_leaf(leaf, fieldname, field):
     raw = leaf.column_reader(fieldname, translate=False)
     doccount = leaf.doc_count_all()
     if isinstance(raw, NumericColumn.Reader):
-        numbers = _numbers(raw, doccount)
+        numbers = numeric_column_values(raw, doccount)
         return None if numbers is None else _translate_numbers(numbers, field)
     if isinstance(raw, RefBytesColumn.Reader):
         return _references(raw, doccount, field)
@@ -48,7 +49,11 @@ def _read_leaf(leaf, fieldname, field):
     return None
 
 
-def _numbers(raw, doccount):
+def numeric_column_values(raw, doccount):
+    """An untranslated NumericColumn reader's values as an array (one number per document), or None
+    when the reader is not laid out as Whoosh 2.7 writes it."""
+    if not isinstance(raw, NumericColumn.Reader):
+        return None
     typecode = raw._typecode  # noqa: SLF001 - the reader's own layout, checked below
     if typecode not in "bBhHiIlLqQ" or array(typecode).itemsize != raw._fixedlen:  # noqa: SLF001
         return None
@@ -70,9 +75,14 @@ def _translate_numbers(numbers, field):
             return None  # floats and decimals: not worth a fast path here
         shift = (1 << (field.bits - 1)) if field.signed else 0
         return [n - shift for n in numbers] if shift else numbers.tolist()
-    if type(field).from_column_value is fields.FieldType.from_column_value and isinstance(field, fields.COLUMN):
-        return numbers.tolist()  # COLUMN hands the value back as stored
+    if _stored_as_is(field):
+        return numbers.tolist()
     return None
+
+
+def _stored_as_is(field):
+    """A COLUMN field hands its column values back as stored (no translation)."""
+    return isinstance(field, fields.COLUMN) and type(field).from_column_value is fields.FieldType.from_column_value
 
 
 def _variable_bytes(raw, doccount, field):
@@ -86,8 +96,8 @@ def _variable_bytes(raw, doccount, field):
     if len(data) != (ends[-1] if ends else 0):
         return None
     values = list(map(data.__getitem__, map(slice, [0, *ends[:-1]], ends)))  # sliced at C speed
-    if isinstance(field, fields.COLUMN) and type(field).from_column_value is fields.FieldType.from_column_value:
-        return values  # COLUMN hands the bytes back as stored
+    if _stored_as_is(field):
+        return values
     translated = {value: field.from_column_value(value) for value in set(values)}  # once per distinct value
     return list(map(translated.__getitem__, values))
 

@@ -8,10 +8,10 @@ catalog is small (tests, a fresh demo shop), and otherwise leaves the database t
 index has caught up with the change log (other workers and other servers write the database too).
 """
 import heapq
-from bisect import bisect_left
 import logging
 import threading
 import time
+from bisect import bisect_left
 from collections import Counter
 from functools import partial
 
