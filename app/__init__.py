@@ -17,6 +17,7 @@ def create_app(test_config=None):
         template_folder=str(ROOT / "templates"),
     )
     load_config(app, test_config)
+    register_hosts(app)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     register_logging(app)
     register_extensions(app)
@@ -27,6 +28,12 @@ def create_app(test_config=None):
     register_commands(app)
     register_hooks(app)
     return app
+
+
+def register_hosts(app):
+    from app.ops.links import configure_hosts
+
+    configure_hosts(app)
 
 
 def register_logging(app):

@@ -12,6 +12,12 @@ DEFAULT_SECRET_KEY = "dev-only-secret-key-change-me"
 
 DEFAULTS = {
     "SHOP_NAME": "The Shop",
+    # Every absolute link that leaves the site (mail, SMS, order links) is built on this, never on the
+    # request's Host header (app/ops/links.py). Production sets its public https:// address.
+    "SHOP_BASE_URL": "http://127.0.0.1:5000",
+    # Hosts the shop answers for; any other Host header gets 400. None: the host of SHOP_BASE_URL (and,
+    # for a loopback base, 127.0.0.1, localhost and ::1). From the environment: comma-separated.
+    "TRUSTED_HOSTS": None,
     "SECRET_KEY": DEFAULT_SECRET_KEY,
     # SQLite in instance/ unless DATABASE_URL says otherwise (filled in by load_config).
     "SQLALCHEMY_DATABASE_URI": None,
@@ -73,6 +79,8 @@ _truthy = lambda v: v.strip().lower() in {"1", "true", "yes", "on"}  # noqa: E73
 ENVIRONMENT = {
     "SECRET_KEY": str,
     "SHOP_NAME": str,
+    "SHOP_BASE_URL": str,
+    "TRUSTED_HOSTS": lambda v: [h.strip() for h in v.split(",") if h.strip()],
     "SEARCH_INDEX_DIR": str,
     "UPLOAD_DIR": str,
     "CURRENCY": str,

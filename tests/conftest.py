@@ -76,6 +76,8 @@ def make_test_config(database_url, search_dir, **overrides):
         "RATELIMIT_ENABLED": False,
         "MAIL_SERVER": None,
         "SERVER_NAME": None,
+        # Mailed links point where the test client sends its requests (the live server resets it).
+        "SHOP_BASE_URL": "http://localhost",
     }
     config.update(overrides)
     return config
@@ -181,6 +183,7 @@ class LiveServer:
 def live_server(app):
     """The app served over real HTTP on a free loopback port, in a thread of this process."""
     server = LiveServer(app).start()
+    app.config["SHOP_BASE_URL"] = server.url  # links in mail lead back to this server
     yield server
     server.stop()
 

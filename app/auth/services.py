@@ -4,7 +4,6 @@ Every mail goes through the outbox in the same transaction as the change that ca
 """
 from functools import lru_cache
 
-from flask import url_for
 from sqlalchemy import select
 
 from app.auth import tokens
@@ -14,6 +13,7 @@ from app.auth.passwords import hash_password, needs_rehash, verify_password
 from app.database import utcnow
 from app.extensions import db
 from app.mail.services import queue_email
+from app.ops.links import external_url
 
 
 class AccountError(Exception):
@@ -52,10 +52,6 @@ def load_user_from_session_id(session_id):
 
 def find_user_by_email(email):
     return db.session.execute(select(User).where(User.email == normalise_email(email))).scalar_one_or_none()
-
-
-def external_url(endpoint, **values):
-    return url_for(endpoint, _external=True, **values)
 
 
 @lru_cache(maxsize=1)

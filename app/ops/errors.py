@@ -4,7 +4,7 @@ import logging
 
 from flask import make_response, render_template
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import HTTPException, InternalServerError, SecurityError
 
 from app.htmx import add_vary, is_fragment_request
 
@@ -35,6 +35,14 @@ def render_error(code, title, message):
 
 
 def register_error_pages(app):
+    @app.errorhandler(SecurityError)
+    def untrusted_host(error):
+        # A Host header outside TRUSTED_HOSTS: no URL adapter exists for it, so no page that builds links
+        # can be rendered. A short plain answer, which also gives a scanner nothing to work with.
+        response = make_response("Bad request: this host is not served here.\n", 400)
+        response.mimetype = "text/plain"
+        return response
+
     @app.errorhandler(CSRFError)
     def csrf_error(error):
         return render_error(400, *CSRF_MESSAGE)
