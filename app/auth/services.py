@@ -147,13 +147,20 @@ def end_all_sessions(user):
 # --- forgotten password -----------------------------------------------------------------------------
 
 def request_password_reset(email, now=None):
-    """Mail a reset link if the account exists; the caller answers the same either way."""
+    """Mail a reset link to the account with this email, or, when there is none, a note saying so.
+
+    Both paths do the same work: one lookup, one message rendered and written to the outbox, one commit,
+    delivery after the response. So neither the answer nor its timing (nor the time until the server
+    is done with the connection) tells whether the address has an account. The caller answers the same."""
+    email = normalise_email(email)
     user = find_user_by_email(email)
     if user is None:
-        return None
-    token = tokens.make_token(tokens.RESET_PASSWORD, user, now=now)
-    queue_email(user.email, "Reset your password", "reset_password",
-                user=user, link=external_url("auth.reset_password", token=token))
+        queue_email(email, "About your password reset request", "reset_no_account", email=email,
+                    forgot_url=external_url("auth.forgot_password"), register_url=external_url("auth.register"))
+    else:
+        token = tokens.make_token(tokens.RESET_PASSWORD, user, now=now)
+        queue_email(user.email, "Reset your password", "reset_password",
+                    user=user, link=external_url("auth.reset_password", token=token))
     db.session.commit()
     return user
 
