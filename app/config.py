@@ -61,8 +61,13 @@ DEFAULTS = {
     "RATELIMIT_STORAGE_URI": "memory://",
     "RATELIMIT_ENABLED": True,
     "RATELIMIT_HEADERS_ENABLED": True,
-    # Account limits, each applied per account (the email asked about) and per client address.
-    "RATELIMIT_LOGIN": "5 per minute; 30 per hour",  # failed logins only
+    # Failed logins, counted three ways so that a stranger cannot lock the owner out: tightly per account
+    # and client address together, loosely per account (only many addresses together reach it), and per
+    # address across accounts.
+    "RATELIMIT_LOGIN": "5 per minute; 30 per hour",
+    "RATELIMIT_LOGIN_ACCOUNT": "100 per hour",
+    "RATELIMIT_LOGIN_ADDRESS": "20 per minute; 100 per hour",
+    # The other account limits, each applied per account (the email asked about) and per client address.
     "RATELIMIT_REGISTER": "10 per hour",
     "RATELIMIT_RESET": "5 per hour",
     "RATELIMIT_REVERIFY": "3 per hour",
@@ -99,6 +104,8 @@ ENVIRONMENT = {
     "RATELIMIT_STORAGE_URI": str,
     "RATELIMIT_ENABLED": _truthy,
     "RATELIMIT_LOGIN": str,
+    "RATELIMIT_LOGIN_ACCOUNT": str,
+    "RATELIMIT_LOGIN_ADDRESS": str,
     "RATELIMIT_REGISTER": str,
     "RATELIMIT_RESET": str,
     "RATELIMIT_REVERIFY": str,
