@@ -4,7 +4,7 @@ from tests.conftest import mail_link, mail_text
 
 def test_forgot_reset_and_log_in(client, auth, smtp_server):
     auth.create_user()
-    auth.login()
+    auth.login(remember=True)
     other_device = client.application.test_client()
     type(auth)(client.application, other_device).login()
 
@@ -17,6 +17,7 @@ def test_forgot_reset_and_log_in(client, auth, smtp_server):
     assert 'name="confirm"' in client.get(link).get_data(as_text=True)
     response = client.post(link, data={"password": "my fresh password", "confirm": "my fresh password"})
     assert response.status_code == 303 and response.headers["Location"] == "/login"
+    assert client.get_cookie("remember_token") is None  # this browser is logged out, cookie and all
     assert 'action="/logout"' not in other_device.get("/").get_data(as_text=True)  # every session ended
     assert "password was changed" in smtp_server.messages[-1]["Subject"]
 
