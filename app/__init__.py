@@ -31,9 +31,10 @@ def create_app(test_config=None):
 
 
 def register_hosts(app):
-    from app.ops.links import configure_hosts
+    from app.ops.links import configure_hosts, trust_proxies
 
     configure_hosts(app)
+    trust_proxies(app)
 
 
 def register_logging(app):

@@ -18,6 +18,9 @@ DEFAULTS = {
     # Hosts the shop answers for; any other Host header gets 400. None: the host of SHOP_BASE_URL (and,
     # for a loopback base, 127.0.0.1, localhost and ::1). From the environment: comma-separated.
     "TRUSTED_HOSTS": None,
+    # How many reverse proxies in front of the app add X-Forwarded-For / -Proto (app/ops/links.py). 0: the
+    # app faces clients directly and ignores those headers, which a client could forge.
+    "TRUSTED_PROXIES": 0,
     "SECRET_KEY": DEFAULT_SECRET_KEY,
     # SQLite in instance/ unless DATABASE_URL says otherwise (filled in by load_config).
     "SQLALCHEMY_DATABASE_URI": None,
@@ -86,6 +89,7 @@ ENVIRONMENT = {
     "SHOP_NAME": str,
     "SHOP_BASE_URL": str,
     "TRUSTED_HOSTS": lambda v: [h.strip() for h in v.split(",") if h.strip()],
+    "TRUSTED_PROXIES": int,
     "SEARCH_INDEX_DIR": str,
     "UPLOAD_DIR": str,
     "CURRENCY": str,
