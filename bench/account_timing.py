@@ -1,4 +1,4 @@
-"""`python -m bench.account_timing [--tries 30]`: do the account forms take as long for an address that has
+"""`python -m bench.account_timing [--tries 30] [--flows "forgot password" ...]`: do the account forms take as long for an address that has
 an account as for one that has none? (If not, timing tells who is a customer.)
 
 The app is served over real HTTP (werkzeug's threaded server, in this process) on a throwaway SQLite
@@ -9,7 +9,8 @@ alternately, so machine noise hits both alike, on a fresh connection each, the w
   register          a taken address          vs a new address
   change email      to a taken address       vs to a free address   (signed in)
 
-Two times per request: `answer`, from sending the request to the last byte of the answer (what a prober
+The order of the kinds is shuffled in every round, with a short pause between requests. Two times per
+request: `answer`, from sending the request to the last byte of the answer (what a prober
 sees), and `+ next`, until a second request on the same keep-alive connection has been answered too, so
 it includes whatever the server did for the first after answering it (sending the mail). For each pair it
 prints median, p95 and the interquartile range, and whether the medians differ by less than the smaller
@@ -20,6 +21,7 @@ import argparse
 import http.client
 import logging
 import os
+import random
 import socket
 import statistics
 import tempfile
@@ -31,6 +33,8 @@ from urllib.parse import urlencode
 from bench.stats import percentile, summary
 
 PASSWORD = "the right password 42"
+FLOWS = ["forgot password", "register", "change email"]
+SETTLE = 0.02  # seconds between requests, so the mail server's tail of one never lands in the next
 
 
 class MailSink:
@@ -119,6 +123,7 @@ def spread(values):
 def main():
     parser = argparse.ArgumentParser(prog="python -m bench.account_timing", description=__doc__.split("\n")[0])
     parser.add_argument("--tries", type=int, default=30)
+    parser.add_argument("--flows", nargs="+", choices=FLOWS, default=FLOWS, help="which forms (default: all three)")
     args = parser.parse_args()
     os.environ.setdefault("SECRET_KEY", "bench-only-secret")
     os.environ.setdefault("LOG_LEVEL", "WARNING")  # not a line per request
@@ -144,17 +149,22 @@ def main():
         shop = Shop(app)
         app.config["SHOP_BASE_URL"] = f"http://127.0.0.1:{shop.port}"
         cookie = log_in(shop, "signed-in@example.com")
-        results = {}
+        results, order = {}, random.Random(9)
         for flow, (known, unknown) in pairs(shop, cookie).items():
+            if flow not in args.flows:
+                continue
             times = {"account": ([], []), "no account": ([], []), "reference": ([], [])}
+            kinds = [("account", known), ("no account", unknown),
+                     ("reference", lambda n: ("GET", "/password/forgot/sent", None, None))]
             for n in range(-1, args.tries):  # try -1 warms up (templates compiled, first scrypt) untimed
-                for kind, request in (("account", known), ("no account", unknown),
-                                      ("reference", lambda n: ("GET", "/password/forgot/sent", None, None))):
+                order.shuffle(kinds)  # no kind always follows the mail of another
+                for kind, request in kinds:
                     status, answer, then_next, _response = shop.timed(*request(n))
                     assert status in (200, 303), (flow, kind, status)
                     if n >= 0:
                         times[kind][0].append(answer)
                         times[kind][1].append(then_next)
+                    time.sleep(SETTLE)
             results[flow] = times
         shop.stop()
         sink.controller.stop()
