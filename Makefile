@@ -21,7 +21,7 @@ HTMX_JS := static/vendor/htmx.min.js
 help:
 	@echo "make run    install everything, migrate, seed a demo catalog, serve on http://127.0.0.1:$(PORT)"
 	@echo "make test   install test dependencies and run the whole suite"
-	@echo "make bench  run the benchmarks in bench/"
+	@echo "make bench  run the benchmarks in bench/ (search relevance first, then speed)"
 	@echo "make lock   refresh requirements.lock and requirements-dev.lock after editing requirements*.txt"
 
 run: install htmx instance/config.py db seed index admin serve
@@ -104,6 +104,7 @@ serve:
 	$(FLASK) run --host 127.0.0.1 --port $(PORT)
 
 bench: install-dev htmx
+	$(BIN)/python -m bench.relevance
 	$(BIN)/python -m bench
 
 clean:
