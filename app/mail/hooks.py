@@ -7,8 +7,14 @@ that is after the shopper has the whole answer. So the time to answer never depe
 was written, nor on how fast the mail server is; the rows are committed before the answer leaves, so
 nothing is lost if delivery never runs. Any delivery error is logged and swallowed: the rows stay
 pending and `flask mail deliver` retries them.
+
+A server may fail to close a response: werkzeug's development server (`make run`, the live test
+server) skips close() when the client resets the connection after reading the answer. So a timer
+delivers the same messages FALLBACK_SECONDS later if the close has not come by then; whichever comes
+first sends them, the other does nothing (and the outbox claim would stop a second send anyway).
 """
 import logging
+import threading
 
 from flask import current_app
 from sqlalchemy import event
@@ -51,12 +57,35 @@ def install_session_events():
     event.listen(Session, "after_soft_rollback", lambda session, _tx: _forget_rolled_back(session))
 
 
+FALLBACK_SECONDS = 2.0
+
+
+class AfterResponse:
+    """One request's committed messages, delivered once: at the response's close, or by the timer."""
+
+    def __init__(self, app, ids):
+        self.app, self.ids = app, ids
+        self._lock = threading.Lock()
+        self._started = False
+        self.timer = threading.Timer(FALLBACK_SECONDS, self.deliver)
+        self.timer.daemon = True
+
+    def deliver(self):
+        with self._lock:
+            if self._started:
+                return
+            self._started = True
+        self.timer.cancel()
+        deliver_after_response(self.app, self.ids)
+
+
 def deliver_committed_messages(response):
     """after_request: the response delivers this request's committed messages once it has been sent."""
     ids = db.session.info.pop(COMMITTED_KEY, [])
     if ids:
-        app = current_app._get_current_object()
-        response.call_on_close(lambda: deliver_after_response(app, ids))
+        job = AfterResponse(current_app._get_current_object(), ids)
+        response.call_on_close(job.deliver)
+        job.timer.start()
     return response
 
 
