@@ -31,9 +31,10 @@ def create_app(test_config=None):
 
 
 def register_hosts(app):
-    from app.ops.links import configure_hosts
+    from app.ops.links import configure_hosts, trust_proxies
 
     configure_hosts(app)
+    trust_proxies(app)
 
 
 def register_logging(app):
@@ -117,9 +118,11 @@ def register_commands(app):
 
 def register_hooks(app):
     from app.mail.hooks import register_mail_delivery
+    from app.ops.private_pages import no_store_for_signed_in
     from app.ops.security import add_security_headers, reject_nul_bytes
 
     app.before_request(reject_nul_bytes)
     app.after_request(add_security_headers)
+    app.after_request(no_store_for_signed_in)
     register_mail_delivery(app)
     logging.getLogger(__name__).debug("app created with database %s", app.config["SQLALCHEMY_DATABASE_URI"])

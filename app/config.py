@@ -18,6 +18,9 @@ DEFAULTS = {
     # Hosts the shop answers for; any other Host header gets 400. None: the host of SHOP_BASE_URL (and,
     # for a loopback base, 127.0.0.1, localhost and ::1). From the environment: comma-separated.
     "TRUSTED_HOSTS": None,
+    # How many reverse proxies in front of the app add X-Forwarded-For / -Proto (app/ops/links.py). 0: the
+    # app faces clients directly and ignores those headers, which a client could forge.
+    "TRUSTED_PROXIES": 0,
     "SECRET_KEY": DEFAULT_SECRET_KEY,
     # SQLite in instance/ unless DATABASE_URL says otherwise (filled in by load_config).
     "SQLALCHEMY_DATABASE_URI": None,
@@ -61,8 +64,13 @@ DEFAULTS = {
     "RATELIMIT_STORAGE_URI": "memory://",
     "RATELIMIT_ENABLED": True,
     "RATELIMIT_HEADERS_ENABLED": True,
-    # Account limits, each applied per account (the email asked about) and per client address.
-    "RATELIMIT_LOGIN": "5 per minute; 30 per hour",  # failed logins only
+    # Failed logins, counted three ways so that a stranger cannot lock the owner out: tightly per account
+    # and client address together, loosely per account (only many addresses together reach it), and per
+    # address across accounts.
+    "RATELIMIT_LOGIN": "5 per minute; 30 per hour",
+    "RATELIMIT_LOGIN_ACCOUNT": "100 per hour",
+    "RATELIMIT_LOGIN_ADDRESS": "20 per minute; 100 per hour",
+    # The other account limits, each applied per account (the email asked about) and per client address.
     "RATELIMIT_REGISTER": "10 per hour",
     "RATELIMIT_RESET": "5 per hour",
     "RATELIMIT_REVERIFY": "3 per hour",
@@ -81,6 +89,7 @@ ENVIRONMENT = {
     "SHOP_NAME": str,
     "SHOP_BASE_URL": str,
     "TRUSTED_HOSTS": lambda v: [h.strip() for h in v.split(",") if h.strip()],
+    "TRUSTED_PROXIES": int,
     "SEARCH_INDEX_DIR": str,
     "UPLOAD_DIR": str,
     "CURRENCY": str,
@@ -99,6 +108,8 @@ ENVIRONMENT = {
     "RATELIMIT_STORAGE_URI": str,
     "RATELIMIT_ENABLED": _truthy,
     "RATELIMIT_LOGIN": str,
+    "RATELIMIT_LOGIN_ACCOUNT": str,
+    "RATELIMIT_LOGIN_ADDRESS": str,
     "RATELIMIT_REGISTER": str,
     "RATELIMIT_RESET": str,
     "RATELIMIT_REVERIFY": str,

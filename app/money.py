@@ -1,9 +1,18 @@
 """Money is an integer count of minor units (cents) everywhere; this module is the only place that
 converts between that and what a person reads or types. Never floats."""
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+import re
+from decimal import Decimal
 
 SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£"}
 MINOR_DIGITS = {"USD": 2, "EUR": 2, "GBP": 2, "JPY": 0}
+
+
+# Amounts come from forms and query strings, so they are bounded before any arithmetic: Decimal would
+# accept "1e999990", and turning that into an integer burns half a minute of CPU (or, past the
+# exponent limit, raises decimal.Overflow). A person types plain decimal notation, so that is all we read.
+MAX_AMOUNT_TEXT = 64  # characters as typed, spaces, symbol and thousands commas included
+MAX_WHOLE_DIGITS = 15  # far above any price, and the minor units still fit a 64-bit integer
+PLAIN_DECIMAL = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)")  # ASCII digits, no exponent
 
 
 class InvalidAmount(ValueError):
@@ -28,21 +37,23 @@ def format_money(minor, currency="USD"):
 
 def parse_money(text, currency="USD"):
     """"19.99" -> 1999. Accepts an optional symbol and thousands commas; refuses more precision than
-    the currency has, so "1.999" is an error rather than a silent rounding."""
-    cleaned = str(text).strip().replace(",", "")
+    the currency has, so "1.999" is an error rather than a silent rounding. Anything that is not a plain
+    decimal of at most MAX_WHOLE_DIGITS whole digits is refused before it is turned into a number."""
+    text = str(text)
+    if len(text) > MAX_AMOUNT_TEXT:
+        raise InvalidAmount(f"{text[:20]!r}… is too long to be an amount")
+    cleaned = text.strip().replace(",", "")
     for symbol in SYMBOLS.values():
         cleaned = cleaned.replace(symbol, "")
     cleaned = cleaned.strip()
-    try:
-        value = Decimal(cleaned)
-    except InvalidOperation:
-        raise InvalidAmount(f"{text!r} is not an amount") from None
-    if not value.is_finite():
+    if not PLAIN_DECIMAL.fullmatch(cleaned):
         raise InvalidAmount(f"{text!r} is not an amount")
-    scaled = value.scaleb(_digits(currency))
-    if scaled != scaled.to_integral_value():
+    whole, _, fraction = cleaned.lstrip("+-").partition(".")
+    if len(whole.lstrip("0")) > MAX_WHOLE_DIGITS:
+        raise InvalidAmount(f"{text!r} is too large to be an amount")
+    if len(fraction.rstrip("0")) > _digits(currency):
         raise InvalidAmount(f"{text!r} has more decimal places than {currency} allows")
-    return int(scaled.to_integral_value(rounding=ROUND_HALF_UP))
+    return int(Decimal(cleaned).scaleb(_digits(currency)))  # exact: the scaled value is whole
 
 
 def to_decimal(minor, currency="USD"):

@@ -13,6 +13,7 @@ import threading
 from pathlib import Path
 
 import pytest
+from flask.testing import FlaskClient
 from sqlalchemy import create_engine, inspect, text
 from werkzeug.serving import make_server
 
@@ -118,9 +119,19 @@ def app_config():
     return {}
 
 
+class ShopTestClient(FlaskClient):
+    """Closes each response as soon as it is read, as a real server does once it has sent it, so the work
+    a response does when closed (mail delivery, app.mail.hooks) is done when the call returns. Pass
+    buffered=False to look at the moment between the answer and that work."""
+
+    def open(self, *args, buffered=True, **kwargs):
+        return super().open(*args, buffered=buffered, **kwargs)
+
+
 @pytest.fixture
 def app(migrated, tmp_path, app_config):
     app = create_app(make_test_config(migrated, tmp_path / "search_index", **app_config))
+    app.test_client_class = ShopTestClient
     yield app
     _empty_all_tables(app)
 

@@ -13,7 +13,7 @@ from app.auth.services import (
     AccountError, change_name, change_password, confirm_email_change, request_email_change,
 )
 from app.auth.tokens import TokenError
-from app.auth.views import signed_in_user_id, token_error
+from app.auth.views import has_remember_cookie, signed_in_user_id, token_error
 from app.htmx import is_fragment_request, render
 
 
@@ -82,8 +82,9 @@ def account_password():
         except (AccountError, PasswordRejected) as error:
             form.form_errors.append(str(error))
         else:
-            # The session token was rotated, which ended every session; this one carries on.
-            login_user(me())
+            # The session token was rotated, which ended every session; this one carries on, with a new
+            # remember-me cookie if it had one (the old one died with the token).
+            login_user(me(), remember=has_remember_cookie())
             flash("Your password is changed. Other devices have been logged out.", "success")
             return redirect(url_for("auth.account"), 303)
     return render_account(422, password_form=form)

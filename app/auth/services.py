@@ -2,14 +2,12 @@
 
 Every mail goes through the outbox in the same transaction as the change that causes it.
 """
-from functools import lru_cache
-
 from sqlalchemy import select
 
 from app.auth import tokens
 from app.auth.models import User, new_session_token
 from app.auth.password_policy import check_password
-from app.auth.passwords import hash_password, needs_rehash, verify_password
+from app.auth.passwords import DUMMY_HASH, hash_password, needs_rehash, verify_password
 from app.database import utcnow
 from app.extensions import db
 from app.mail.services import queue_email
@@ -52,12 +50,6 @@ def load_user_from_session_id(session_id):
 
 def find_user_by_email(email):
     return db.session.execute(select(User).where(User.email == normalise_email(email))).scalar_one_or_none()
-
-
-@lru_cache(maxsize=1)
-def _dummy_hash():
-    # Checked against when the email is unknown, so a miss costs as much time as a wrong password.
-    return hash_password("not a real password, only here to spend the same time")
 
 
 # --- registration and verification ----------------------------------------------------------------
@@ -127,7 +119,7 @@ def authenticate(email, password, now=None):
     A hash made with weaker parameters than today's is upgraded now that we know the password."""
     user = find_user_by_email(email)
     if user is None:
-        verify_password(_dummy_hash(), password)
+        verify_password(DUMMY_HASH, password)  # the same cost as a wrong password
         raise InvalidCredentials()
     if not verify_password(user.password_hash, password):
         raise InvalidCredentials()
@@ -147,13 +139,20 @@ def end_all_sessions(user):
 # --- forgotten password -----------------------------------------------------------------------------
 
 def request_password_reset(email, now=None):
-    """Mail a reset link if the account exists; the caller answers the same either way."""
+    """Mail a reset link to the account with this email, or, when there is none, a note saying so.
+
+    Both paths do the same work: one lookup, one message rendered and written to the outbox, one commit,
+    delivery after the response. So neither the answer nor its timing (nor the time until the server
+    is done with the connection) tells whether the address has an account. The caller answers the same."""
+    email = normalise_email(email)
     user = find_user_by_email(email)
     if user is None:
-        return None
-    token = tokens.make_token(tokens.RESET_PASSWORD, user, now=now)
-    queue_email(user.email, "Reset your password", "reset_password",
-                user=user, link=external_url("auth.reset_password", token=token))
+        queue_email(email, "About your password reset request", "reset_no_account", email=email,
+                    forgot_url=external_url("auth.forgot_password"), register_url=external_url("auth.register"))
+    else:
+        token = tokens.make_token(tokens.RESET_PASSWORD, user, now=now)
+        queue_email(user.email, "Reset your password", "reset_password",
+                    user=user, link=external_url("auth.reset_password", token=token))
     db.session.commit()
     return user
 

@@ -1,6 +1,9 @@
 """Account views: register, verify, log in and out, forgotten password. Parse -> service -> render."""
-from flask import flash, make_response, redirect, render_template, request, session, url_for
+from flask import (
+    after_this_request, current_app, flash, make_response, redirect, render_template, request, session, url_for,
+)
 from flask_login import current_user, login_required, login_user, logout_user
+from flask_login.config import COOKIE_NAME
 
 from app.auth import bp
 from app.auth.forms import ForgotPasswordForm, LoginForm, RegisterForm, ResetPasswordForm
@@ -41,6 +44,31 @@ def start_session(user, remember):
     login_user(user, remember=remember)
 
 
+def end_browser_session():
+    """Log this browser out: the session emptied and the remember-me cookie deleted. Flask-Login would
+    delete the cookie itself, but session.clear() drops its note to do so, and its deletion lacks the
+    Secure flag without which a browser ignores any Set-Cookie for a __Host- cookie."""
+    logout_user()
+    session.clear()
+    after_this_request(forget_remember_cookie)
+
+
+def remember_cookie_name():
+    return current_app.config.get("REMEMBER_COOKIE_NAME", COOKIE_NAME)
+
+
+def has_remember_cookie():
+    return remember_cookie_name() in request.cookies
+
+
+def forget_remember_cookie(response):
+    config = current_app.config
+    response.delete_cookie(remember_cookie_name(), path="/",
+                           secure=bool(config.get("REMEMBER_COOKIE_SECURE")), httponly=True,
+                           samesite=config.get("REMEMBER_COOKIE_SAMESITE"))
+    return response
+
+
 def token_error(error):
     return render_template("auth/token_error.html", message=str(error)), 400
 
@@ -68,8 +96,7 @@ def login():
 def logout():
     # Rotating the session token ends this session and every other one (other devices, copied cookies).
     end_all_sessions(current_user._get_current_object())
-    logout_user()
-    session.clear()
+    end_browser_session()
     flash("You are logged out.", "info")
     return redirect(url_for("catalog.home"), 303)
 
@@ -162,8 +189,7 @@ def reset_password_form(token):
         except PasswordRejected as error:
             form.password.errors.append(str(error))
         else:
-            logout_user()
-            session.clear()
+            end_browser_session()
             flash("Your password is changed. Please log in with the new one.", "success")
             return redirect(url_for("auth.login"), 303)
     status = 422 if request.method == "POST" else 200

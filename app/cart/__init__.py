@@ -2,7 +2,9 @@
 from flask import Blueprint
 from flask_login import user_logged_in
 
-bp = Blueprint("cart", __name__)
+from app.ops.private_pages import mark_private
+
+bp = mark_private(Blueprint("cart", __name__))  # every page belongs to one visitor: never stored
 
 from app.cart import views  # noqa: E402,F401
 

@@ -53,8 +53,8 @@ def show():
 def add():
     form = AddToCartForm()
     product = db.session.get(Product, form.product_id.data) if form.product_id.validate(form) else None
-    if product is None:
-        abort(404)
+    if product is None or not product.is_active:
+        abort(404)  # a product taken off sale is answered like an unknown id: its name is not shown
     back = _back(form.next.data, default=url_for("catalog.product", slug=product.slug))
     form_context = {"product": product, "show_quantity": request.form.get("show_quantity") == "1",
                     "return_to": back}

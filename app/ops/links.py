@@ -9,6 +9,7 @@ refused (Flask's TRUSTED_HOSTS, derived from that same base unless set explicitl
 from urllib.parse import urlsplit
 
 from flask import current_app
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
 
@@ -38,6 +39,17 @@ def configure_hosts(app):
     parse_base_url(app.config["SHOP_BASE_URL"])
     if app.config.get("TRUSTED_HOSTS") is None:
         app.config["TRUSTED_HOSTS"] = trusted_hosts_for(app.config["SHOP_BASE_URL"])
+
+
+def trust_proxies(app):
+    """Behind TRUSTED_PROXIES reverse proxies, the client's address and scheme are read from the
+    X-Forwarded-For and X-Forwarded-Proto entries those proxies add (the rate limits key on the address).
+    With the default 0 the headers are ignored: otherwise any client could name its own address and
+    step around every per-address limit. The Host header is never taken from X-Forwarded-Host: the proxy
+    passes the shopper's Host on, and TRUSTED_HOSTS checks it."""
+    hops = app.config["TRUSTED_PROXIES"]
+    if hops:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
 
 
 def external_url(endpoint, **values):

@@ -111,6 +111,17 @@ def test_copied_cookie_dies_with_logout(app, client, auth):
     assert not logged_in(thief)
 
 
+def test_logout_deletes_the_remember_cookie(client, auth):
+    """The probe: logout left the (dead) remember_token cookie in the browser."""
+    auth.create_user()
+    auth.login(remember=True)
+    assert cookie(client, "remember_token")
+    response = auth.logout()
+    [deletion] = [c for c in response.headers.getlist("Set-Cookie") if c.startswith("remember_token=")]
+    assert "Max-Age=0" in deletion and "Path=/" in deletion
+    assert cookie(client, "remember_token") is None
+
+
 def test_logout_ends_other_sessions(app, client, auth):
     auth.create_user()
     other_device = app.test_client()
@@ -123,15 +134,20 @@ def test_logout_ends_other_sessions(app, client, auth):
 
 def test_copied_cookie_dies_with_password_change(app, client, auth):
     auth.create_user()
-    auth.login()
-    stolen = cookie(client, "session")
+    auth.login(remember=True)
+    stolen, stolen_remember = cookie(client, "session"), cookie(client, "remember_token")
     response = client.post("/account/password", data={
         "current_password": auth.PASSWORD, "password": "a whole new secret", "confirm": "a whole new secret"})
     assert response.status_code == 303
     assert logged_in(client)  # this session carries on
-    thief = app.test_client()
-    thief.set_cookie("session", stolen)
-    assert not logged_in(thief)
+    for name, value in (("session", stolen), ("remember_token", stolen_remember)):
+        thief = app.test_client()
+        thief.set_cookie(name, value)
+        assert not logged_in(thief)
+    # This browser's "remember me" carries on too, with a new cookie.
+    remembered = app.test_client()
+    remembered.set_cookie("remember_token", cookie(client, "remember_token"))
+    assert cookie(client, "remember_token") != stolen_remember and logged_in(remembered)
 
 
 def test_remember_me_survives_the_browser_session(app, client, auth):
@@ -172,6 +188,10 @@ def test_secure_cookies_over_https(migrated, tmp_path, https_config):
         for name in ("__Host-session=", "__Host-remember_token="):
             header = next(c for c in cookies if c.startswith(name))
             assert "Secure" in header and "HttpOnly" in header and "Path=/" in header and "Domain" not in header
+        # Browsers ignore a Set-Cookie for a __Host- cookie without Secure, deletions included.
+        response = client.post("/logout", base_url="https://localhost")
+        [deletion] = [c for c in response.headers.getlist("Set-Cookie") if c.startswith("__Host-remember_token=")]
+        assert "Max-Age=0" in deletion and "Secure" in deletion and "Path=/" in deletion
     finally:
         from tests.conftest import _empty_all_tables
 

@@ -48,7 +48,7 @@ def test_forgot_reset_log_in(live_server, page, smtp_server, auth):
     page.click("text=Forgot your password?")
     page.fill("#email", "pat@example.com")
     page.click("button:has-text('Send me a link')")
-    page.wait_for_selector("text=If an account exists for that address")
+    page.wait_for_selector("text=We have emailed that address")
 
     [message] = smtp_server.wait_for(1)
     page.goto(link_on_live_server(message, live_server))

@@ -128,6 +128,18 @@ def test_add_sold_out_or_unknown(app, client, hx, make_product):
     assert missing.status_code == 404 and missing.headers["HX-Retarget"] == "#alerts"
 
 
+def test_add_an_inactive_product_is_answered_like_an_unknown_id(app, client, hx, make_product):
+    """The probe: posting an inactive product's id showed that product's name."""
+    hidden = make_product("Secret prototype", is_active=False).id
+    for headers in ({}, hx):
+        inactive = client.post("/cart/add", data={"product_id": hidden, "quantity": "1"}, headers=headers)
+        unknown = client.post("/cart/add", data={"product_id": "999999", "quantity": "1"}, headers=headers)
+        assert inactive.status_code == unknown.status_code == 404
+        assert inactive.get_data() == unknown.get_data()
+        assert "Secret prototype" not in inactive.get_data(as_text=True)
+    assert cart_lines(app) == [] and count_rows(app, Cart) == 0
+
+
 @pytest.mark.parametrize("quantity", ["abc", "0", "-2", "", "1.5"])
 def test_add_with_a_bad_quantity_is_422_not_500(app, client, hx, lamp, quantity):
     response = client.post("/cart/add", data={"product_id": lamp, "quantity": quantity}, headers=hx)

@@ -124,3 +124,9 @@ def test_walk_covers_every_route(shop):
     for rule in shop.url_map.iter_rules():
         if rule.endpoint != "static":
             assert _urls_for(rule), rule.rule
+
+
+def test_a_body_over_the_limit_is_refused_with_413(client):
+    limit = client.application.config["MAX_CONTENT_LENGTH"]
+    response = client.post("/login", data={"email": "x" * (limit + 1), "password": "whatever"})
+    assert response.status_code == 413 and "too large" in response.get_data(as_text=True)
