@@ -1,0 +1,189 @@
+"""Charging an order, once.
+
+pay_order(order, nonce, ...):
+1. an order already paid is returned as it is (a replayed form never charges again);
+2. an earlier attempt whose answer was lost (timeout, 5xx) is settled first by asking the gateway for the
+   order's transactions (search by order number), before any new charge;
+3. the attempt is claimed with a conditional UPDATE of the order's attempt counter and a Payment row with
+   a unique key, committed *before* the gateway is called: two submits of the same form cannot both pass;
+4. the gateway is called outside any database transaction;
+5. the answer is applied in one transaction: approved -> paid/authorized, cart lines out, confirmation
+   queued; declined -> payment_failed, stock back, the reason in plain words; no answer -> the order stays
+   pending and `flask payments reconcile` settles it.
+"""
+import logging
+from dataclasses import dataclass
+from datetime import timedelta, timezone
+
+from sqlalchemy import select, update
+
+from app.catalog.services import update_search_index
+from app.database import utcnow
+from app.extensions import db
+from app.orders.models import Order
+from app.orders.services import payment_approved, payment_failed, payment_unknown
+from app.orders.status import PAID_STATUSES, add_event
+from app.payments.gateway import GatewayRefused, GatewayUnavailable
+from app.payments.messages import REFUSED, UNAVAILABLE, shopper_message
+from app.payments.models import Payment
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class PaymentOutcome:
+    order: Order
+    result: str        # approved, declined, unknown, in_progress, already_paid, not_payable
+    message: str = ""  # what the shopper reads when it is not approved
+
+
+def payments_of(order, kind=None):
+    query = select(Payment).where(Payment.order_id == order.id).order_by(Payment.id)
+    if kind:
+        query = query.where(Payment.kind == kind)
+    return db.session.execute(query.execution_options(populate_existing=True)).scalars().all()
+
+
+def pay_order(order, *, nonce, capture, gateway, unknown_wait, now=None):
+    """Charge `order` (status pending_payment) with `nonce`; a PaymentOutcome. `unknown_wait` (seconds)
+    is how long an attempt without an answer is left alone before the gateway is asked about it."""
+    now = now or utcnow()
+    db.session.refresh(order)
+    if order.status in PAID_STATUSES:
+        return PaymentOutcome(order, "already_paid")
+    if order.status != "pending_payment":
+        return PaymentOutcome(order, "not_payable", order.payment_message)
+    if _unanswered(order):
+        settle_unanswered(order, gateway, unknown_wait, now)
+        if order.status in PAID_STATUSES:
+            return PaymentOutcome(order, "already_paid")
+        if _unanswered(order) or order.status != "pending_payment":
+            return PaymentOutcome(order, "in_progress" if order.status == "pending_payment" else "not_payable",
+                                  UNAVAILABLE if order.status == "pending_payment" else order.payment_message)
+    payment = _claim_attempt(order, gateway, now)
+    if payment is None:
+        return PaymentOutcome(order, "in_progress", UNAVAILABLE)
+    try:
+        result = gateway.sale(amount=order.total, currency=order.currency, nonce=nonce, order_number=order.number,
+                              capture=capture, email=order.email)
+    except GatewayUnavailable as error:
+        payment.error = f"No answer from the gateway: {error}"[:2000]
+        payment_unknown(order, f"Payment attempt {order.payment_attempts}: no answer from the gateway ({error}); "
+                               "it will be looked up before any new charge.")
+        db.session.commit()
+        log.warning("order %s: payment outcome unknown (%s)", order.number, error)
+        return PaymentOutcome(order, "unknown", UNAVAILABLE)
+    except GatewayRefused as error:
+        payment.status, payment.error = "declined", f"Refused by the gateway: {error}"
+        payment_failed(order, message=REFUSED, reason=f"The gateway refused the request ({error}); nothing charged.")
+        db.session.commit()
+        update_search_index()
+        return PaymentOutcome(order, "declined", REFUSED)
+    apply_sale_result(order, payment, result)
+    db.session.commit()
+    update_search_index()
+    if result.success:
+        return PaymentOutcome(order, "approved")
+    return PaymentOutcome(order, "declined", order.payment_message)
+
+
+def apply_sale_result(order, payment, result, actor="gateway"):
+    """Record the gateway's answer on the payment row and the order, in the caller's transaction."""
+    transaction = result.transaction
+    if transaction is not None:
+        payment.transaction_id = transaction.id
+        payment.gateway_status = transaction.status
+        payment.method = transaction.method[:80]
+        payment.response_code = (transaction.gateway_rejection_reason or transaction.processor_response_code)[:40]
+    if result.success:
+        payment.status = "submitted" if transaction.captured else "authorized"
+        payment.error = ""
+        payment_approved(order, captured=transaction.captured, method=payment.method, actor=actor)
+        return
+    payment.status = "declined"
+    payment.response_code = payment.response_code or result.code[:40]
+    payment.error = f"{result.outcome}: {result.code} {result.message}".strip()[:2000]
+    payment_failed(order, message=shopper_message(result),
+                   reason=f"Payment {result.outcome} by the gateway: {result.code} {result.message}".strip(), actor=actor)
+
+
+def _unanswered(order):
+    return any(p.status == "pending" for p in payments_of(order, "sale"))
+
+
+def _claim_attempt(order, gateway, now):
+    """Take the next attempt number for this order and write its Payment row, committed; None when another
+    request took it first (it is charging this order right now)."""
+    attempt = order.payment_attempts + 1
+    claimed = db.session.execute(
+        update(Order).where(Order.id == order.id, Order.payment_attempts == attempt - 1,
+                            Order.status == "pending_payment")
+        .values(payment_attempts=attempt, updated_at=now).execution_options(synchronize_session=False)
+    ).rowcount
+    if claimed != 1:
+        db.session.rollback()
+        return None
+    payment = Payment(order_id=order.id, provider=gateway.provider, kind="sale",
+                      idempotency_key=f"{order.number}-{attempt}", amount=order.total, currency=order.currency,
+                      status="pending", gateway_status="", response_code="", method="", error="")
+    db.session.add(payment)
+    add_event(order, "payment", f"Payment attempt {attempt} sent to {gateway.provider}.", actor="shopper", now=now)
+    db.session.commit()
+    db.session.refresh(order)
+    return payment
+
+
+def settle_unanswered(order, gateway, unknown_wait, now=None, notify=False):
+    """Ask the gateway about an order whose attempts have no answer. An approved sale found there is
+    adopted (no new charge); if none is found and the last attempt is older than `unknown_wait` seconds,
+    the attempts count as not charged and the order's payment fails (stock back). Returns what happened:
+    "approved", "failed", "waiting", or "unavailable" (the gateway did not answer this time either)."""
+    now = now or utcnow()
+    pending = [p for p in payments_of(order, "sale") if p.status == "pending"]
+    try:
+        found = gateway.transactions_for_order(order.number)
+    except (GatewayUnavailable, GatewayRefused) as error:
+        log.warning("order %s: gateway search failed (%s)", order.number, error)
+        return "unavailable"
+    known = {p.transaction_id for p in payments_of(order) if p.transaction_id}
+    approved = [t for t in found if t.approved]
+    if approved:
+        transaction, extra = approved[0], approved[1:]
+        payment = pending[-1] if pending else Payment(
+            order_id=order.id, provider=gateway.provider, kind="sale", idempotency_key=f"{order.number}-found",
+            amount=transaction.amount, currency=order.currency, status="pending")
+        db.session.add(payment)
+        for other in pending[:-1]:
+            other.status, other.error = "declined", "Superseded: the gateway holds another approved sale."
+        payment.transaction_id, payment.gateway_status = transaction.id, transaction.status
+        payment.method, payment.status = transaction.method[:80], "submitted" if transaction.captured else "authorized"
+        payment.error = ""
+        add_event(order, "payment", f"Found at the gateway: sale {transaction.id} ({transaction.status}).", now=now)
+        for duplicate in (t for t in extra if t.id not in known):
+            log.error("order %s has a second approved sale %s at the gateway", order.number, duplicate.id)
+            add_event(order, "payment", f"A second approved sale {duplicate.id} exists at the gateway for this "
+                                        "order: void or refund it there.", now=now)
+        if order.status == "pending_payment":
+            payment_approved(order, captured=transaction.captured, method=payment.method)
+        db.session.commit()
+        return "approved"
+    latest = max((p.updated_at for p in pending), default=None)
+    if latest is not None and _aware(latest) > now - timedelta(seconds=unknown_wait):
+        return "waiting"
+    declined = [t for t in found if t.id not in known]
+    for payment in pending:
+        payment.status = "declined"
+        payment.error = (f"Looked up at the gateway: {declined[0].status}" if declined
+                         else "Not found at the gateway: the request never arrived, nothing was charged.")
+    if order.status == "pending_payment":
+        message = "The payment did not reach the bank."
+        payment_failed(order, message=message, notify=notify, actor="reconcile",
+                       reason="No approved sale at the gateway for this order; the stock is back on sale.")
+    db.session.commit()
+    update_search_index()
+    return "failed"
+
+
+def _aware(moment):
+    """SQLite returns naive datetimes for timezone-aware columns; they are UTC."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
