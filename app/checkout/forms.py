@@ -1,7 +1,7 @@
 """Checkout forms. The address fields and their rules are the account's (app.auth.forms.AddressForm), so a
 saved address and a checkout address are checked the same way."""
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, HiddenField, RadioField
+from wtforms import BooleanField, EmailField, HiddenField, StringField
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, Regexp, ValidationError
 
 from app.auth.forms import AddressForm, strip
@@ -14,8 +14,8 @@ class ContactForm(AddressForm):
 
     email = EmailField("Email", filters=[strip], validators=[Optional(), Email(check_deliverability=False),
                                                              Length(max=254)])
-    address_choice = RadioField("Ship to", choices=[(NEW_ADDRESS, "A new address")], default=NEW_ADDRESS,
-                                validate_choice=False)
+    # A saved address's id, or "new" (radio buttons in the template; checked in validate()).
+    address_choice = StringField("Ship to", default=NEW_ADDRESS, validators=[Length(max=20)])
     save_address = BooleanField("Save this address to my account")
 
     def __init__(self, *args, guest=True, saved_ids=(), **kwargs):
@@ -41,11 +41,14 @@ class ContactForm(AddressForm):
 
 
 class ShippingForm(FlaskForm):
-    method = RadioField("Shipping method", validators=[InputRequired("Choose a shipping method.")],
-                        validate_choice=False)
+    method = StringField("Shipping method", validators=[InputRequired("Choose a shipping method.")])
+
+    def __init__(self, *args, codes=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.codes = tuple(codes)
 
     def validate_method(self, field):
-        if field.data not in {code for code, _label in field.choices}:
+        if field.data not in self.codes:
             raise ValidationError("Choose one of the shipping methods.")
 
 

@@ -103,7 +103,6 @@ def contact_form(state, formdata=True):
     saved = list_addresses(current_user) if member else []
     form = ContactForm(guest=not member, saved_ids=[a.id for a in saved]) if formdata else ContactForm(
         formdata=None, guest=not member, saved_ids=[a.id for a in saved])
-    form.address_choice.choices = [(str(a.id), a.full_name) for a in saved] + [(NEW_ADDRESS, "A new address")]
     if not formdata:
         default = default_address(current_user) if member else None
         if state.address_id is not None:
@@ -180,16 +179,15 @@ def render_shipping(cart, state, form, status=200):
 
 
 def shipping_form(formdata=True):
-    form = ShippingForm() if formdata else ShippingForm(formdata=None)
-    form.method.choices = [(method.code, method.name) for method in rules().shipping_methods]
-    return form
+    codes = [method.code for method in rules().shipping_methods]
+    return ShippingForm(codes=codes) if formdata else ShippingForm(formdata=None, codes=codes)
 
 
 @bp.get("/checkout/shipping")
 def shipping():
     cart, state = step_state("shipping")
     form = shipping_form(formdata=False)
-    form.method.data = state.shipping_method or (form.method.choices[0][0] if form.method.choices else None)
+    form.method.data = state.shipping_method or (form.codes[0] if form.codes else None)
     return render_shipping(cart, state, form)
 
 

@@ -119,8 +119,8 @@ def place_order(*, token, cart_id, user_id, email, address, shipping_method, see
         raise QuoteChanged(changes, quote)
     now = now or utcnow()
     for attempt in range(3):
-        order = _new_order(token, cart_id, user_id, email, address, quote, hold_minutes, now)
         try:
+            order = _new_order(token, cart_id, user_id, email, address, quote, hold_minutes, now)
             take_stock(order)
             db.session.commit()
         except OutOfStock:
