@@ -33,7 +33,7 @@ from app.orders.services import order_by_number
 from app.orders.status import PAID_STATUSES
 from app.orders.stock import OutOfStock
 from app.payments.gateways import current_gateway
-from app.payments.services import pay_order
+from app.payments.services import PaymentSettings, pay_order, settle_unanswered
 
 
 class LeaveStep(Exception):
@@ -240,10 +240,14 @@ def place():
     form = PlaceOrderForm()
     valid = form.validate_on_submit()
     existing = order_by_token(form.token.data) if valid else None
-    if existing is not None and existing.status != "payment_failed" and _mine(existing):
-        # A double click, a replay or another tab: the order this form already made; never a second charge.
-        remember_placed(existing.number)
-        return see_other(url_for("checkout.confirmation", number=existing.number))
+    if existing is not None and _mine(existing):
+        if existing.status == "pending_payment":
+            # An attempt without an answer (a timeout, or one still running): ask the gateway first.
+            settle_unanswered(existing, current_gateway(), PaymentSettings.from_config(current_app.config))
+        if order_by_number(existing.number).status != "payment_failed":
+            # A double click, a replay or another tab: the order this form made; never a second charge.
+            remember_placed(existing.number)
+            return see_other(url_for("checkout.confirmation", number=existing.number))
     cart, state = step_state("review")
     quote = quote_for_cart(cart, rules(), state.shipping_method, state.address)
     if not valid:
@@ -276,8 +280,7 @@ def place():
     order = placement.order
     remember_placed(order.number)
     outcome = pay_order(order, nonce=form.payment_method_nonce.data, gateway=current_gateway(),
-                        capture=current_app.config["PAYMENT_CAPTURE"] != "manual",
-                        unknown_wait=current_app.config["PAYMENT_UNKNOWN_WAIT_SECONDS"])
+                        settings=PaymentSettings.from_config(current_app.config))
     if outcome.result in ("approved", "already_paid"):
         end_checkout(order.number)
         return see_other(url_for("checkout.confirmation", number=order.number))

@@ -31,13 +31,13 @@ def orders_to_reconcile(now):
     ).scalars().all()
 
 
-def reconcile(gateway, *, unknown_wait, now=None):
+def reconcile(gateway, *, settings, now=None):
     """Returns a Counter of outcomes: approved, failed, waiting, unavailable. An order with no attempt in
     flight (only past its hold) is not waited for: nothing can be on its way to the gateway."""
     now = now or utcnow()
     counts = Counter()
     for order in orders_to_reconcile(now):
-        outcome = settle_unanswered(order, gateway, unknown_wait, now, notify=True)
+        outcome = settle_unanswered(order, gateway, settings, now, notify=True)
         counts[outcome] += 1
         log.info("reconcile: order %s -> %s", order.number, outcome)
     return counts

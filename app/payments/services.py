@@ -22,12 +22,25 @@ from app.database import utcnow
 from app.extensions import db
 from app.orders.models import Order
 from app.orders.services import payment_approved, payment_failed, payment_unknown
-from app.orders.status import PAID_STATUSES, add_event
+from app.orders.status import PAID_STATUSES, IllegalTransition, add_event
 from app.payments.gateway import GatewayRefused, GatewayUnavailable
 from app.payments.messages import REFUSED, UNAVAILABLE, shopper_message
 from app.payments.models import Payment
 
 log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class PaymentSettings:
+    capture: bool = True      # submit for settlement at once (PAYMENT_CAPTURE=immediate) or only authorize
+    unknown_wait: int = 120   # seconds an attempt whose answer was lost is left before it is looked up for good
+    in_flight: int = 25       # seconds a gateway call may still be running: its timeout and a margin
+
+    @classmethod
+    def from_config(cls, config):
+        return cls(capture=config["PAYMENT_CAPTURE"] != "manual",
+                   unknown_wait=int(config["PAYMENT_UNKNOWN_WAIT_SECONDS"]),
+                   in_flight=int(config["BRAINTREE_TIMEOUT"]) + 5)
 
 
 @dataclass(frozen=True)
@@ -44,28 +57,31 @@ def payments_of(order, kind=None):
     return db.session.execute(query.execution_options(populate_existing=True)).scalars().all()
 
 
-def pay_order(order, *, nonce, capture, gateway, unknown_wait, now=None):
-    """Charge `order` (status pending_payment) with `nonce`; a PaymentOutcome. `unknown_wait` (seconds)
-    is how long an attempt without an answer is left alone before the gateway is asked about it."""
+def pay_order(order, *, nonce, gateway, settings, now=None):
+    """Charge `order` (status pending_payment) with `nonce`; a PaymentOutcome."""
     now = now or utcnow()
     db.session.refresh(order)
     if order.status in PAID_STATUSES:
         return PaymentOutcome(order, "already_paid")
     if order.status != "pending_payment":
         return PaymentOutcome(order, "not_payable", order.payment_message)
-    if _unanswered(order):
-        settle_unanswered(order, gateway, unknown_wait, now)
+    if _pending_sales(order):
+        # An earlier attempt has no answer: it may be running right now (a double click), or its answer was
+        # lost. Either way the gateway decides, never a second charge on a guess.
+        settle_unanswered(order, gateway, settings, now)
+        db.session.refresh(order)
         if order.status in PAID_STATUSES:
             return PaymentOutcome(order, "already_paid")
-        if _unanswered(order) or order.status != "pending_payment":
-            return PaymentOutcome(order, "in_progress" if order.status == "pending_payment" else "not_payable",
-                                  UNAVAILABLE if order.status == "pending_payment" else order.payment_message)
+        if order.status != "pending_payment":
+            return PaymentOutcome(order, "not_payable", order.payment_message)
+        if _pending_sales(order):
+            return PaymentOutcome(order, "in_progress", UNAVAILABLE)
     payment = _claim_attempt(order, gateway, now)
     if payment is None:
         return PaymentOutcome(order, "in_progress", UNAVAILABLE)
     try:
         result = gateway.sale(amount=order.total, currency=order.currency, nonce=nonce, order_number=order.number,
-                              capture=capture, email=order.email)
+                              capture=settings.capture, email=order.email)
     except GatewayUnavailable as error:
         payment.error = f"No answer from the gateway: {error}"[:2000]
         payment_unknown(order, f"Payment attempt {order.payment_attempts}: no answer from the gateway ({error}); "
@@ -79,7 +95,12 @@ def pay_order(order, *, nonce, capture, gateway, unknown_wait, now=None):
         db.session.commit()
         update_search_index()
         return PaymentOutcome(order, "declined", REFUSED)
-    apply_sale_result(order, payment, result)
+    try:
+        apply_sale_result(order, payment, result)
+    except IllegalTransition:  # the order changed while the gateway was asked (an admin cancelled it)
+        db.session.rollback()
+        payment = db.session.get(Payment, payment.id)
+        _record_only(order, payment, result)
     db.session.commit()
     update_search_index()
     if result.success:
@@ -107,8 +128,18 @@ def apply_sale_result(order, payment, result, actor="gateway"):
                    reason=f"Payment {result.outcome} by the gateway: {result.code} {result.message}".strip(), actor=actor)
 
 
-def _unanswered(order):
-    return any(p.status == "pending" for p in payments_of(order, "sale"))
+def _record_only(order, payment, result):
+    """Keep the gateway's answer on the payment row when the order can no longer take it."""
+    payment.status = "authorized" if result.success and not result.transaction.captured else (
+        "submitted" if result.success else "declined")
+    payment.transaction_id = result.transaction.id if result.transaction else None
+    payment.error = "The order changed while the payment was made: check it, void or refund it at the gateway."
+    add_event(order, "payment", f"Payment answer {result.outcome} arrived after the order changed; check it.")
+    log.error("order %s changed during its payment (%s)", order.number, result.outcome)
+
+
+def _pending_sales(order):
+    return [p for p in payments_of(order, "sale") if p.status == "pending"]
 
 
 def _claim_attempt(order, gateway, now):
@@ -133,55 +164,71 @@ def _claim_attempt(order, gateway, now):
     return payment
 
 
-def settle_unanswered(order, gateway, unknown_wait, now=None, notify=False):
+def settle_unanswered(order, gateway, settings, now=None, notify=False):
     """Ask the gateway about an order whose attempts have no answer. An approved sale found there is
-    adopted (no new charge); if none is found and the last attempt is older than `unknown_wait` seconds,
-    the attempts count as not charged and the order's payment fails (stock back). Returns what happened:
-    "approved", "failed", "waiting", or "unavailable" (the gateway did not answer this time either)."""
+    adopted (no new charge); if none is found once the last answer has been missing for
+    `settings.unknown_wait` seconds, nothing was charged: the payment fails and the stock goes back.
+    An attempt still within its call time (settings.in_flight) is never judged. Returns "approved",
+    "failed", "waiting", "unavailable" (no answer this time either) or "changed" (another writer was first)."""
     now = now or utcnow()
-    pending = [p for p in payments_of(order, "sale") if p.status == "pending"]
+    pending = _pending_sales(order)
+    if any(not p.error and _aware(p.created_at) > now - timedelta(seconds=settings.in_flight) for p in pending):
+        return "waiting"  # its request is still running: it will record the answer itself
     try:
         found = gateway.transactions_for_order(order.number)
     except (GatewayUnavailable, GatewayRefused) as error:
         log.warning("order %s: gateway search failed (%s)", order.number, error)
         return "unavailable"
-    known = {p.transaction_id for p in payments_of(order) if p.transaction_id}
-    approved = [t for t in found if t.approved]
-    if approved:
-        transaction, extra = approved[0], approved[1:]
-        payment = pending[-1] if pending else Payment(
-            order_id=order.id, provider=gateway.provider, kind="sale", idempotency_key=f"{order.number}-found",
-            amount=transaction.amount, currency=order.currency, status="pending")
-        db.session.add(payment)
-        for other in pending[:-1]:
-            other.status, other.error = "declined", "Superseded: the gateway holds another approved sale."
-        payment.transaction_id, payment.gateway_status = transaction.id, transaction.status
-        payment.method, payment.status = transaction.method[:80], "submitted" if transaction.captured else "authorized"
-        payment.error = ""
-        add_event(order, "payment", f"Found at the gateway: sale {transaction.id} ({transaction.status}).", now=now)
-        for duplicate in (t for t in extra if t.id not in known):
-            log.error("order %s has a second approved sale %s at the gateway", order.number, duplicate.id)
-            add_event(order, "payment", f"A second approved sale {duplicate.id} exists at the gateway for this "
-                                        "order: void or refund it there.", now=now)
-        if order.status == "pending_payment":
-            payment_approved(order, captured=transaction.captured, method=payment.method)
+    try:
+        approved = [t for t in found if t.approved]
+        if approved:
+            _adopt(order, pending, approved, gateway, now)
+            outcome = "approved"
+        elif pending and max(_aware(p.updated_at) for p in pending) > now - timedelta(seconds=settings.unknown_wait):
+            return "waiting"
+        else:
+            _not_charged(order, pending, found, notify)
+            outcome = "failed"
         db.session.commit()
-        return "approved"
-    latest = max((p.updated_at for p in pending), default=None)
-    if latest is not None and _aware(latest) > now - timedelta(seconds=unknown_wait):
-        return "waiting"
+    except IllegalTransition:
+        db.session.rollback()
+        return "changed"
+    update_search_index()
+    return outcome
+
+
+def _adopt(order, pending, approved, gateway, now):
+    transaction, extra = approved[0], approved[1:]
+    known = {p.transaction_id for p in payments_of(order) if p.transaction_id}
+    payment = pending[-1] if pending else Payment(
+        order_id=order.id, provider=gateway.provider, kind="sale", idempotency_key=f"{order.number}-found",
+        amount=transaction.amount, currency=order.currency, status="pending", gateway_status="", response_code="",
+        method="", error="")
+    db.session.add(payment)
+    for other in pending[:-1]:
+        other.status, other.error = "declined", "Superseded: the gateway holds another approved sale."
+    payment.transaction_id, payment.gateway_status = transaction.id, transaction.status
+    payment.method, payment.error = transaction.method[:80], ""
+    payment.status = "submitted" if transaction.captured else "authorized"
+    add_event(order, "payment", f"Found at the gateway: sale {transaction.id} ({transaction.status}).", now=now)
+    for duplicate in (t for t in extra if t.id not in known):
+        log.error("order %s has a second approved sale %s at the gateway", order.number, duplicate.id)
+        add_event(order, "payment", f"A second approved sale {duplicate.id} exists at the gateway for this order: "
+                                    "void or refund it there.", now=now)
+    if order.status == "pending_payment":
+        payment_approved(order, captured=transaction.captured, method=payment.method)
+
+
+def _not_charged(order, pending, found, notify):
+    known = {p.transaction_id for p in payments_of(order) if p.transaction_id}
     declined = [t for t in found if t.id not in known]
     for payment in pending:
         payment.status = "declined"
         payment.error = (f"Looked up at the gateway: {declined[0].status}" if declined
                          else "Not found at the gateway: the request never arrived, nothing was charged.")
     if order.status == "pending_payment":
-        message = "The payment did not reach the bank."
-        payment_failed(order, message=message, notify=notify, actor="reconcile",
+        payment_failed(order, message="The payment did not reach the bank.", notify=notify, actor="reconcile",
                        reason="No approved sale at the gateway for this order; the stock is back on sale.")
-    db.session.commit()
-    update_search_index()
-    return "failed"
 
 
 def _aware(moment):
