@@ -59,8 +59,10 @@ class Shopper:
         self.client = client
 
     def csrf(self, path="/cart"):
+        """The page's CSRF token (from a form, or the <body hx-headers> that htmx sends)."""
         html = self.client.get(path).get_data(as_text=True)
-        return field_value(html, "csrf_token") or ""
+        header = re.search(r'X-CSRFToken&#34;: &#34;([^&]+)&#34;|"X-CSRFToken": "([^"]+)"', html)
+        return field_value(html, "csrf_token") or (next(g for g in header.groups() if g) if header else "")
 
     def add(self, product_id, quantity=1):
         response = self.client.post("/cart/add", data={"product_id": product_id, "quantity": str(quantity),

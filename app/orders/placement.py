@@ -21,6 +21,7 @@ from app.cart.summary import load_cart
 from app.catalog.services import update_search_index
 from app.database import utcnow
 from app.extensions import db
+from app.money import format_money
 from app.orders.models import Order, OrderEvent, OrderLine
 from app.orders.pricing import Quote, QuoteLine, ShippingMethod, differences, make_quote
 from app.orders.status import OrderError, transition
@@ -152,8 +153,8 @@ def _new_order(token, cart_id, user_id, email, address, quote, hold_minutes, now
     order.lines = [OrderLine(product_id=line.product_id, sku=line.sku, name=line.name, unit_price=line.unit_price,
                              quantity=line.quantity, line_total=line.line_total) for line in quote.lines]
     order.events = [OrderEvent(kind="status", from_status=None, to_status="pending_payment", actor="shopper",
-                               reason=f"Order placed: {quote.item_count} items, total {quote.total} {quote.currency} "
-                                      "in minor units; stock taken.", created_at=now)]
+                               reason=f"Order placed: {quote.item_count} items, total "
+                                      f"{format_money(quote.total, quote.currency)}; stock taken.", created_at=now)]
     db.session.add(order)
     db.session.flush()  # a duplicate token or number surfaces here
     return order

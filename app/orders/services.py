@@ -12,6 +12,7 @@ from app.cart.services import take_ordered_lines
 from app.catalog.services import update_search_index
 from app.database import utcnow
 from app.extensions import db
+from app.money import format_money
 from app.orders.models import Order
 from app.orders.notify import queue_order_email
 from app.orders.status import PAID_STATUSES, OrderError, add_event, transition
@@ -104,9 +105,9 @@ def order_cancelled(order, *, reason, actor, was_authorized=False, notify=True):
 def refund_recorded(order, *, amount, actor, reason=""):
     refunded = order.refunded + amount
     if refunded > order.total:
-        raise OrderError(f"That would refund more than the order's total ({order.total - order.refunded} left).")
+        raise OrderError(f"That would refund more than is left ({format_money(order.total - order.refunded, order.currency)}).")
     to = "refunded" if refunded == order.total else "partially_refunded"
-    transition(order, to, reason or f"Refunded {amount} {order.currency} in minor units.", actor=actor,
+    transition(order, to, reason or f"Refunded {format_money(amount, order.currency)}.", actor=actor,
                refunded=refunded)
     queue_order_email(order, "order_refunded", amount=amount)
 

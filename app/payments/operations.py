@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 
 from app.catalog.services import update_search_index
 from app.extensions import db
+from app.money import format_money
 from app.orders.services import get_order, order_cancelled, payment_captured, refund_recorded
 from app.orders.status import OrderError
 from app.payments.gateway import GatewayRefused, GatewayUnavailable
@@ -75,7 +76,8 @@ def refund(number, *, amount, gateway, actor):
             "paid", "partially_refunded", "shipped", "delivered"):
         raise PaymentActionFailed("Only a captured payment can be refunded (cancel an authorized one instead).")
     if not 0 < amount <= left:
-        raise PaymentActionFailed(f"Refund between 0.01 and what is left ({left} minor units).")
+        raise PaymentActionFailed(f"Refund between {format_money(1, order.currency)} and what is left "
+                                  f"({format_money(left, order.currency)}).")
     count = db.session.execute(select(func.count()).where(Payment.order_id == order.id, Payment.kind == "refund")).scalar_one()
     row = Payment(order_id=order.id, provider=gateway.provider, kind="refund", idempotency_key=f"{order.number}-r{count + 1}",
                   amount=amount, currency=order.currency, status="pending", gateway_status="", response_code="",
