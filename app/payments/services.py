@@ -79,9 +79,11 @@ def pay_order(order, *, nonce, gateway, settings, now=None):
     payment = _claim_attempt(order, gateway, now)
     if payment is None:
         return PaymentOutcome(order, "in_progress", UNAVAILABLE)
+    sale = dict(amount=order.total, currency=order.currency, nonce=nonce, order_number=order.number,
+                capture=settings.capture, email=order.email)
+    db.session.commit()  # no transaction (and no pooled connection) is held while the gateway is asked
     try:
-        result = gateway.sale(amount=order.total, currency=order.currency, nonce=nonce, order_number=order.number,
-                              capture=settings.capture, email=order.email)
+        result = gateway.sale(**sale)
     except GatewayUnavailable as error:
         payment.error = f"No answer from the gateway: {error}"[:2000]
         payment_unknown(order, f"Payment attempt {order.payment_attempts}: no answer from the gateway ({error}); "
@@ -160,7 +162,6 @@ def _claim_attempt(order, gateway, now):
     db.session.add(payment)
     add_event(order, "payment", f"Payment attempt {attempt} sent to {gateway.provider}.", actor="shopper", now=now)
     db.session.commit()
-    db.session.refresh(order)
     return payment
 
 
