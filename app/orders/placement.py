@@ -18,14 +18,13 @@ from sqlalchemy.exc import IntegrityError
 
 from app.cart.services import checkout_blockers
 from app.cart.summary import load_cart
-from app.catalog.services import update_search_index
 from app.database import utcnow
 from app.extensions import db
 from app.money import format_money
 from app.orders.models import Order, OrderEvent, OrderLine
 from app.orders.pricing import Quote, QuoteLine, ShippingMethod, differences, make_quote
 from app.orders.status import OrderError, transition
-from app.orders.stock import OutOfStock, take_stock
+from app.orders.stock import OutOfStock, refresh_search, take_stock
 
 log = logging.getLogger(__name__)
 
@@ -134,7 +133,7 @@ def place_order(*, token, cart_id, user_id, email, address, shipping_method, see
                 return Placement(same, "existing")
             log.warning("order number collision, drawing another (attempt %d)", attempt + 1)
             continue
-        update_search_index()
+        refresh_search()
         return Placement(order, "placed")
     raise OrderNotPlaced("We could not number your order. Please try again.")
 
@@ -185,5 +184,5 @@ def _existing(order, cart_id, rules, hold_minutes, now):
     except OrderError:  # another request reopened it first
         db.session.rollback()
         return Placement(db.session.get(Order, order.id, populate_existing=True), "existing")
-    update_search_index()
+    refresh_search()
     return Placement(order, "reopened")

@@ -9,14 +9,13 @@ from sqlalchemy.orm import selectinload
 
 from app.analytics.services import record_event
 from app.cart.services import take_ordered_lines
-from app.catalog.services import update_search_index
 from app.database import utcnow
 from app.extensions import db
 from app.money import format_money
 from app.orders.models import Order
 from app.orders.notify import queue_order_email
 from app.orders.status import PAID_STATUSES, OrderError, add_event, transition
-from app.orders.stock import return_stock
+from app.orders.stock import refresh_search, return_stock
 
 
 class OrderNotFound(OrderError):
@@ -137,7 +136,7 @@ def cancel_unpaid_order(number, *, actor, reason="Cancelled by the shop."):
         raise OrderError("A payment for this order may still be in progress: run `flask payments reconcile` first.")
     order_cancelled(order, reason=reason, actor=actor, notify=order.status == "pending_payment")
     db.session.commit()
-    update_search_index()
+    refresh_search()
     return order
 
 

@@ -5,11 +5,11 @@ same transaction. A refund row is committed as "pending" before the gateway is c
 """
 from sqlalchemy import func, select
 
-from app.catalog.services import update_search_index
 from app.extensions import db
 from app.money import format_money
 from app.orders.services import get_order, order_cancelled, payment_captured, refund_recorded
 from app.orders.status import OrderError
+from app.orders.stock import refresh_search
 from app.payments.gateway import GatewayRefused, GatewayUnavailable
 from app.payments.models import Payment
 
@@ -61,7 +61,7 @@ def cancel_authorized(number, *, gateway, actor, reason="Cancelled by the shop."
     sale.status, sale.gateway_status = "voided", result.transaction.status
     order_cancelled(order, reason=reason, actor=actor, was_authorized=True)
     db.session.commit()
-    update_search_index()
+    refresh_search()
     return order
 
 

@@ -12,17 +12,18 @@ pay_order(order, nonce, ...):
    pending and `flask payments reconcile` settles it.
 """
 import logging
+import time
 from dataclasses import dataclass
 from datetime import timedelta, timezone
 
 from sqlalchemy import select, update
 
-from app.catalog.services import update_search_index
 from app.database import utcnow
 from app.extensions import db
 from app.orders.models import Order
 from app.orders.services import payment_approved, payment_failed, payment_unknown
 from app.orders.status import PAID_STATUSES, IllegalTransition, add_event
+from app.orders.stock import refresh_search
 from app.payments.gateway import GatewayRefused, GatewayUnavailable
 from app.payments.messages import REFUSED, UNAVAILABLE, shopper_message
 from app.payments.models import Payment
@@ -48,6 +49,7 @@ class PaymentOutcome:
     order: Order
     result: str        # approved, declined, unknown, in_progress, already_paid, not_payable
     message: str = ""  # what the shopper reads when it is not approved
+    gateway_seconds: float = 0.0  # time spent waiting for the gateway (reported as Server-Timing)
 
 
 def payments_of(order, kind=None):
@@ -82,6 +84,7 @@ def pay_order(order, *, nonce, gateway, settings, now=None):
     sale = dict(amount=order.total, currency=order.currency, nonce=nonce, order_number=order.number,
                 capture=settings.capture, email=order.email)
     db.session.commit()  # no transaction (and no pooled connection) is held while the gateway is asked
+    started = time.perf_counter()
     try:
         result = gateway.sale(**sale)
     except GatewayUnavailable as error:
@@ -90,13 +93,14 @@ def pay_order(order, *, nonce, gateway, settings, now=None):
                                "it will be looked up before any new charge.")
         db.session.commit()
         log.warning("order %s: payment outcome unknown (%s)", order.number, error)
-        return PaymentOutcome(order, "unknown", UNAVAILABLE)
+        return PaymentOutcome(order, "unknown", UNAVAILABLE, time.perf_counter() - started)
     except GatewayRefused as error:
         payment.status, payment.error = "declined", f"Refused by the gateway: {error}"
         payment_failed(order, message=REFUSED, reason=f"The gateway refused the request ({error}); nothing charged.")
         db.session.commit()
-        update_search_index()
-        return PaymentOutcome(order, "declined", REFUSED)
+        refresh_search()
+        return PaymentOutcome(order, "declined", REFUSED, time.perf_counter() - started)
+    waited = time.perf_counter() - started
     try:
         apply_sale_result(order, payment, result)
     except IllegalTransition:  # the order changed while the gateway was asked (an admin cancelled it)
@@ -104,10 +108,10 @@ def pay_order(order, *, nonce, gateway, settings, now=None):
         payment = db.session.get(Payment, payment.id)
         _record_only(order, payment, result)
     db.session.commit()
-    update_search_index()
+    refresh_search()
     if result.success:
-        return PaymentOutcome(order, "approved")
-    return PaymentOutcome(order, "declined", order.payment_message)
+        return PaymentOutcome(order, "approved", gateway_seconds=waited)
+    return PaymentOutcome(order, "declined", order.payment_message, waited)
 
 
 def apply_sale_result(order, payment, result, actor="gateway"):
@@ -194,7 +198,7 @@ def settle_unanswered(order, gateway, settings, now=None, notify=False):
     except IllegalTransition:
         db.session.rollback()
         return "changed"
-    update_search_index()
+    refresh_search()
     return outcome
 
 

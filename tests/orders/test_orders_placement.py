@@ -175,3 +175,34 @@ def test_stock_comes_back_exactly_once(app, make_product):
         assert return_stock(order) is False
         db.session.commit()
         assert db.session.get(Product, lamp).stock == 5
+
+
+def in_stock_in_index(app, product_id):
+    from whoosh.query import Term
+
+    from app.search.index_store import open_live_index
+
+    with open_live_index(app.config["SEARCH_INDEX_DIR"])[1].searcher() as searcher:
+        return bool(searcher.search(Term("pid", str(product_id)) & Term("in_stock", True)).scored_length())
+
+
+def test_the_search_index_stops_offering_a_product_the_moment_it_sells_out(app, make_product):
+    from app.search.indexing import rebuild_index
+
+    lamp = make_product("Lamp", stock=3)
+    mug = make_product("Mug", stock=50)
+    with app.app_context():
+        rebuild_index(app.config["SEARCH_INDEX_DIR"], db.session)
+    assert in_stock_in_index(app, lamp)
+    with app.app_context():
+        place(app, cart_with(app, (mug, 1)), token="m" * 24)  # stock 50 -> 49: no index write in the request
+        place(app, cart_with(app, (lamp, 3)))  # 3 -> 0: the index follows at once
+    assert not in_stock_in_index(app, lamp) and in_stock_in_index(app, mug)
+    with app.app_context():
+        order = db.session.execute(select(Order).where(Order.idempotency_key == "t" * 24)).scalar_one()
+        return_stock(order)
+        db.session.commit()
+        from app.orders.stock import refresh_search
+
+        refresh_search()
+    assert in_stock_in_index(app, lamp)

@@ -1,0 +1,213 @@
+"""`python -m bench.checkout`: checkout benchmarks (part of `make bench`).
+
+Against gunicorn on loopback, with BUYERS concurrent keep-alive shoppers (each a real session with a cart
+and the checkout steps done, CSRF on): the latency of placing an order (POST /checkout/place: the order,
+its stock UPDATEs and change log, the charge, the cart, the outbox mail, the search index catching up),
+*excluding the gateway's own time*, which the shop reports in its Server-Timing header; the checkout step
+pages (contact, shipping, review); and a bare Flask route as the reference, all in the same run.
+
+The gateway is the offline test mode by default; `--standin` also runs the series against the Braintree
+stand-in over HTTP (the real SDK), whose time is subtracted the same way.
+"""
+import argparse
+import os
+import platform
+import re
+import shutil
+import statistics
+import sys
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from html import unescape
+from pathlib import Path
+
+import requests
+
+from bench.load import http_latencies, start_gunicorn, stop_gunicorn
+from bench.stats import percentile, summary
+
+OUT = Path(__file__).resolve().parent / "out"
+TARGET_P95 = 0.150
+ADDRESS = {"address_choice": "new", "full_name": "Bench Buyer", "line1": "1 Load Street", "city": "Springfield",
+           "region": "CA", "postcode": "94000", "country": "US"}
+
+
+def prepare_database(size):
+    """A migrated SQLite shop with `size` demo products and a built search index, copied fresh for each
+    run from a template kept in bench/out/ (seeding is the slow part)."""
+    from flask_migrate import upgrade
+
+    from app import create_app
+    from app.catalog.models import Product
+    from app.catalog.seed import product_count, seed_demo_catalog
+    from app.extensions import db
+    from app.search.indexing import rebuild_index
+
+    template, index = OUT / f"checkout-template-{size}.db", OUT / f"checkout-index-{size}"
+    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{template}", "SEARCH_INDEX_DIR": str(index),
+                      "TESTING": True, "SECRET_KEY": "bench"})
+    with app.app_context():
+        upgrade()
+        if product_count() < size:
+            seed_demo_catalog(size, seed=1)
+            # Plenty of stock on the products the buyers take, so every order can be placed.
+            db.session.execute(db.update(Product).where(Product.id <= 50).values(stock=1_000_000, is_active=True))
+            db.session.commit()
+            rebuild_index(str(index), db.session, procs=1)
+        slugs = db.session.execute(db.select(Product.id, Product.slug).where(Product.id <= 50)
+                                   .order_by(Product.id)).all()
+        db.engine.dispose()
+    work = OUT / "checkout-run.db"
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{work}{suffix}").unlink(missing_ok=True)
+    shutil.copy(template, work)
+    work_index = OUT / "checkout-run-index"
+    shutil.rmtree(work_index, ignore_errors=True)
+    shutil.copytree(index, work_index, symlinks=True)  # `current` is a symlink to the live generation
+    return work, work_index, [{"id": i, "slug": s} for i, s in slugs]
+
+
+def csrf_token(html):
+    """The token htmx sends, from <body hx-headers='{"X-CSRFToken": "..."}'>."""
+    return unescape(re.search(r'"X-CSRFToken": "([^"]+)"', html).group(1))
+
+
+def field(html, name):
+    return unescape(re.search(rf'name="{name}"[^>]*value="([^"]*)"', html).group(1))
+
+
+def prepare_buyer(base, products, number):
+    """A shopper with two products in the cart and contact and shipping done; returns (session, form)."""
+    session = requests.Session()
+    token = csrf_token(session.get(f"{base}/products/{products[number % len(products)]['slug']}").text)
+
+    def post(path, data):
+        response = session.post(f"{base}{path}", data={**data, "csrf_token": token}, allow_redirects=False)
+        if response.status_code != 303:
+            raise RuntimeError(f"{path}: HTTP {response.status_code}")
+
+    for offset in (0, 7):
+        post("/cart/add", {"product_id": products[(number + offset) % len(products)]["id"], "quantity": "1"})
+    post("/checkout/contact", {"email": f"buyer{number}@example.com", **ADDRESS})
+    post("/checkout/shipping", {"method": "standard"})
+    review = session.get(f"{base}/checkout/review").text
+    return session, {"token": field(review, "token"), "quote": field(review, "quote"), "csrf_token": token,
+                     "payment_method_nonce": "fake-valid-visa-nonce"}
+
+
+def place_latencies(base, buyers, clients):
+    """POST /checkout/place for every prepared buyer, `clients` at a time (closed loop); returns the
+    latencies without the gateway's time, and the gateway's times."""
+    latencies, gateway, lock = [], [], threading.Lock()
+
+    def client(mine):
+        for session, form in mine:
+            started = time.perf_counter()
+            response = session.post(f"{base}/checkout/place", data=form, allow_redirects=False)
+            elapsed = time.perf_counter() - started
+            if response.status_code != 303 or "/checkout/confirmation/" not in response.headers.get("Location", ""):
+                raise RuntimeError(f"place: HTTP {response.status_code} {response.headers.get('Location')}")
+            waited = float(re.search(r"gateway;dur=([0-9.]+)", response.headers["Server-Timing"]).group(1)) / 1000
+            with lock:
+                latencies.append(elapsed - waited)
+                gateway.append(waited)
+
+    threads = [threading.Thread(target=client, args=(buyers[i::clients],)) for i in range(clients)]
+    [thread.start() for thread in threads]
+    [thread.join() for thread in threads]
+    return latencies, gateway
+
+
+def page_latencies(base, buyers, clients, paths):
+    latencies, lock = [], threading.Lock()
+
+    def client(mine):
+        for session, _form in mine:
+            for path in paths:
+                started = time.perf_counter()
+                response = session.get(f"{base}{path}", allow_redirects=False)
+                elapsed = time.perf_counter() - started
+                if response.status_code != 200:
+                    raise RuntimeError(f"{path}: HTTP {response.status_code}")
+                with lock:
+                    latencies.append(elapsed)
+
+    threads = [threading.Thread(target=client, args=(buyers[i::clients],)) for i in range(clients)]
+    [thread.start() for thread in threads]
+    [thread.join() for thread in threads]
+    return latencies
+
+
+def run_series(label, env, products, args):
+    server, base = start_gunicorn(env, args.workers)
+    results = {}
+    try:
+        print(f"  -- gunicorn, {args.workers} workers, gateway: {label}")
+        bare, steps, place, gateway = [], [], [], []
+        for _ in range(args.runs):
+            with ThreadPoolExecutor(8) as pool:
+                buyers = list(pool.map(lambda n: prepare_buyer(base, products, n), range(args.orders)))
+            bare += http_latencies(base, "/bench/bare?q=", ["x"] * args.orders, args.buyers)
+            steps += page_latencies(base, buyers, args.buyers,
+                                    ["/checkout/contact", "/checkout/shipping", "/checkout/review"])
+            latencies, waited = place_latencies(base, buyers, args.buyers)
+            place += latencies
+            gateway += waited
+        print(f"  {'bare Flask route':<34} {summary(bare)}   ({len(bare)} requests, {args.buyers} clients)")
+        print(f"  {'checkout step pages':<34} {summary(steps)}   ({len(steps)} requests)")
+        print(f"  {'place order, without the gateway':<34} {summary(place)}   ({len(place)} orders)")
+        print(f"  {'  (the gateway itself)':<34} {summary(gateway)}")
+        p95 = percentile(place, 95)
+        verdict = "within" if p95 <= TARGET_P95 else "OVER"
+        print(f"  {'place p95 / bare p95':<34} {p95 / percentile(bare, 95):.1f}x; "
+              f"target p95 <= {TARGET_P95 * 1000:.0f} ms: {verdict}")
+        results = {"place": place, "steps": steps, "bare": bare}
+    finally:
+        stop_gunicorn(server)
+    return results
+
+
+def main():
+    parser = argparse.ArgumentParser(prog="python -m bench.checkout", description=__doc__.split("\n")[0])
+    parser.add_argument("--products", type=int, default=10_000, help="catalog size (the search index follows stock)")
+    parser.add_argument("--orders", type=int, default=320, help="orders placed per run (all buyers)")
+    parser.add_argument("--buyers", type=int, default=16, help="concurrent buyers")
+    parser.add_argument("--runs", type=int, default=2)
+    parser.add_argument("--workers", type=int, default=4, help="gunicorn workers")
+    parser.add_argument("--standin", action="store_true", help="also run against the Braintree stand-in (HTTP)")
+    args = parser.parse_args()
+    os.environ.setdefault("SECRET_KEY", "bench-only-secret")
+    OUT.mkdir(exist_ok=True)
+    print(f"# checkout benchmarks, {time.strftime('%Y-%m-%d %H:%M')}, {platform.node()}, {os.cpu_count()} CPUs, "
+          f"load {os.getloadavg()[0]:.2f}, Python {platform.python_version()}")
+    print(f"\n## {args.products:,} products, {args.buyers} concurrent buyers, {args.orders} orders per run, "
+          f"{args.runs} runs")
+    series = [("test mode (in-process)", {})]
+    standin = None
+    if args.standin:
+        sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+        from tests.braintree_standin import BraintreeStandIn
+
+        standin = BraintreeStandIn().start()
+        series.append(("Braintree SDK -> stand-in over HTTP", {
+            "BRAINTREE_MERCHANT_ID": standin.merchant_id, "BRAINTREE_PUBLIC_KEY": standin.public_key,
+            "BRAINTREE_PRIVATE_KEY": standin.private_key, "BRAINTREE_ENVIRONMENT_URL": standin.url,
+            "BRAINTREE_TIMEOUT": "30"}))
+    try:
+        for label, extra in series:
+            database, index, products = prepare_database(args.products)
+            env = {"DATABASE_URL": f"sqlite:///{database}", "SEARCH_INDEX_DIR": str(index), "LOG_LEVEL": "WARNING",
+                   "BENCH_FTS_DB": str(OUT / "unused-fts.db"), "SHOP_BASE_URL": "http://127.0.0.1:5000",
+                   "MAIL_FILE_DIR": str(OUT / "checkout-mail"), **extra}
+            results = run_series(label, env, products, args)
+            if results:
+                print(f"  {'median place / median bare':<34} "
+                      f"{statistics.median(results['place']) / statistics.median(results['bare']):.1f}x")
+    finally:
+        if standin is not None:
+            standin.stop()
+
+
+if __name__ == "__main__":
+    main()
