@@ -25,7 +25,7 @@ DROPIN_JS := static/vendor/dropin.js
 help:
 	@echo "make run    install everything, migrate, seed a demo catalog, serve on http://127.0.0.1:$(PORT)"
 	@echo "make test   install test dependencies and run the whole suite"
-	@echo "make bench  run the benchmarks in bench/"
+	@echo "make bench  run the benchmarks in bench/ (search, then checkout)"
 
 run: install htmx dropin instance/config.py db seed index admin serve
 
@@ -105,6 +105,7 @@ serve:
 
 bench: install-dev htmx dropin
 	$(BIN)/python -m bench
+	$(BIN)/python -m bench.checkout --standin
 
 clean:
 	rm -rf $(VENV) static/vendor .pytest_cache

@@ -12,6 +12,7 @@ webhook and an admin, two tabs) can never both move the order from the same stat
 writes an OrderEvent with the time, the reason and who did it.
 """
 from sqlalchemy import update
+from sqlalchemy.orm.attributes import set_committed_value
 
 from app.database import utcnow
 from app.extensions import db
@@ -77,10 +78,10 @@ def transition(order, to_status, reason, actor="system", now=None, **values):
     if changed != 1:
         db.session.refresh(order)
         raise IllegalTransition(order.number, from_status, to_status)
+    for name, value in {"status": to_status, "updated_at": now, **values}.items():
+        set_committed_value(order, name, value)  # what the UPDATE wrote, without reading the row again
     db.session.add(OrderEvent(order_id=order.id, kind="status", from_status=from_status, to_status=to_status,
                               reason=reason, actor=actor, created_at=now))
-    db.session.flush()
-    db.session.refresh(order)
     return order
 
 
