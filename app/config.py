@@ -67,6 +67,8 @@ DEFAULTS = {
     "RATELIMIT_REGISTER": "10 per hour",
     "RATELIMIT_RESET": "5 per hour",
     "RATELIMIT_REVERIFY": "3 per hour",
+    # Declined payments per cart and per client address: stops a stolen-card tester, never a shopper.
+    "RATELIMIT_PAYMENT": "10 per hour",
     # Checkout (docs/checkout.md). Shipping: flat rates in minor units; a method with free_from_threshold
     # ships free from FREE_SHIPPING_FROM. From the environment: JSON.
     "SHIPPING_METHODS": [
@@ -128,6 +130,7 @@ ENVIRONMENT = {
     "RATELIMIT_REGISTER": str,
     "RATELIMIT_RESET": str,
     "RATELIMIT_REVERIFY": str,
+    "RATELIMIT_PAYMENT": str,
     "SHIPPING_METHODS": json.loads,
     "TAX_RATES": json.loads,
     "TAX_ON_SHIPPING": _truthy,

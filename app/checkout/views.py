@@ -5,11 +5,13 @@ from app.orders.pricing, the order from app.orders.placement.place_order, the ch
 app.payments.services.pay_order. Every step is a plain form with a 303; htmx enhances (inline 422 errors,
 the summary updating when the shipping method changes) and gets the same partials.
 """
-from flask import abort, current_app, flash, request, url_for
+from flask import abort, current_app, flash, g, request, url_for
+from flask_limiter.util import get_remote_address
 from flask_login import current_user
 from itsdangerous import BadSignature, URLSafeSerializer
 
 from app.analytics.services import record_event
+from app.auth.limits import limited
 from app.auth.addresses import AddressNotFound, add_address, default_address, get_address, list_addresses
 from app.cart.identity import current_cart
 from app.cart.services import checkout_blockers
@@ -235,7 +237,17 @@ def review():
     return render_review(cart, state, quote, order=order, error=order.payment_message if order else None)
 
 
+def _payment_declined(_response):
+    return g.get("payment_declined", False)
+
+
+def _cart_key():
+    cart = current_cart()
+    return f"cart:{cart.id}" if cart is not None else get_remote_address()
+
+
 @bp.post("/checkout/place")
+@limited("RATELIMIT_PAYMENT", account_key=_cart_key, deduct_when=_payment_declined)
 def place():
     form = PlaceOrderForm()
     valid = form.validate_on_submit()
@@ -286,6 +298,7 @@ def place():
     if outcome.result in ("approved", "already_paid", "unknown", "in_progress"):
         response = see_other(url_for("checkout.confirmation", number=order.number))
     else:
+        g.payment_declined = True  # counted by RATELIMIT_PAYMENT
         cart = load_cart(cart.id)
         response = render_review(cart, state, quote_for_cart(cart, rules(), state.shipping_method, state.address),
                                  422, error=outcome.message, order=outcome.order)

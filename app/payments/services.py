@@ -62,22 +62,21 @@ def payments_of(order, kind=None):
 def pay_order(order, *, nonce, gateway, settings, now=None):
     """Charge `order` (status pending_payment) with `nonce`; a PaymentOutcome."""
     now = now or utcnow()
-    db.session.refresh(order)
-    if order.status in PAID_STATUSES:
-        return PaymentOutcome(order, "already_paid")
-    if order.status != "pending_payment":
-        return PaymentOutcome(order, "not_payable", order.payment_message)
-    if _pending_sales(order):
-        # An earlier attempt has no answer: it may be running right now (a double click), or its answer was
-        # lost. Either way the gateway decides, never a second charge on a guess.
-        settle_unanswered(order, gateway, settings, now)
+    settled = False
+    while True:
         db.session.refresh(order)
         if order.status in PAID_STATUSES:
             return PaymentOutcome(order, "already_paid")
         if order.status != "pending_payment":
             return PaymentOutcome(order, "not_payable", order.payment_message)
-        if _pending_sales(order):
+        if not _pending_sales(order):
+            break
+        if settled:
             return PaymentOutcome(order, "in_progress", UNAVAILABLE)
+        # An earlier attempt has no answer: it may be running right now (a double click), or its answer was
+        # lost. Either way the gateway decides, never a second charge on a guess.
+        settle_unanswered(order, gateway, settings, now)
+        settled = True
     payment = _claim_attempt(order, gateway, now)
     if payment is None:
         return PaymentOutcome(order, "in_progress", UNAVAILABLE)

@@ -177,3 +177,4 @@ def test_the_confirmation_is_only_for_its_shopper(app, client, shopper, make_pro
     assert client.get(path).status_code == 200
     assert app.test_client().get(path).status_code == 404
     assert client.get("/checkout/confirmation/261129-NOSUCH").status_code == 404
+
