@@ -92,11 +92,11 @@ def downgrade():
         for name, _type, _default in PAYMENT_COLUMNS:
             batch_op.drop_column(name)
     with op.batch_alter_table("order_lines", schema=None) as batch_op:
-        batch_op.drop_constraint("ck_order_lines_line_total_adds_up", type_="check")
+        batch_op.drop_constraint(op.f("ck_order_lines_line_total_adds_up"), type_="check")
     op.execute("UPDATE orders SET status = 'pending' WHERE status = 'pending_payment'")
     with op.batch_alter_table("orders", schema=None) as batch_op:
-        batch_op.drop_constraint("ck_orders_refunds_within_total", type_="check")
-        batch_op.drop_constraint("ck_orders_total_adds_up", type_="check")
+        batch_op.drop_constraint(op.f("ck_orders_refunds_within_total"), type_="check")
+        batch_op.drop_constraint(op.f("ck_orders_total_adds_up"), type_="check")
         batch_op.drop_index("ix_orders_email")
         batch_op.drop_constraint(batch_op.f("fk_orders_cart_id_carts"), type_="foreignkey")
         batch_op.drop_column("hold_until")
