@@ -7,4 +7,4 @@ from app.ops.caching import no_store_for
 bp = Blueprint("checkout", __name__)
 no_store_for(bp)
 
-from app.checkout import views  # noqa: E402,F401
+from app.checkout import guards, paying, views  # noqa: E402,F401
