@@ -20,7 +20,8 @@ MAX_LISTED = 200
 @admin_required
 def admin_list():
     status = request.args.get("status", "")
-    text = request.args.get("q", "").strip()[:100]
+    # Printable characters only: a NUL would be a database error on PostgreSQL, not a search.
+    text = "".join(ch for ch in request.args.get("q", "") if ch.isprintable()).strip()[:100]
     query = select(Order).order_by(Order.created_at.desc(), Order.id.desc()).limit(MAX_LISTED)
     if status in STATUSES:
         query = query.where(Order.status == status)

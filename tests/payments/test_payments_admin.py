@@ -54,6 +54,7 @@ def test_the_list_has_a_sales_chart_and_filters(app, admin, shopper, make_produc
     assert number in client.get(f"/admin/orders?q={number}").get_data(as_text=True)
     assert number not in client.get("/admin/orders?status=shipped").get_data(as_text=True)
     assert client.get("/admin/orders?status=nonsense&q=" + "x" * 500).status_code == 200
+    assert number in client.get(f"/admin/orders?q=%00{number}%01").get_data(as_text=True)
     assert client.get("/admin/orders/261129-NOSUCH").status_code == 404
 
 
