@@ -14,6 +14,7 @@ import os
 import platform
 import re
 import shutil
+import sqlite3
 import statistics
 import sys
 import threading
@@ -71,6 +72,8 @@ def prepare_database(size, database_url=None):
     work = OUT / "checkout-run.db"
     for suffix in ("", "-wal", "-shm"):
         Path(f"{work}{suffix}").unlink(missing_ok=True)
+    with sqlite3.connect(template) as connection:  # the last writes may still be in the WAL file
+        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     shutil.copy(template, work)
     work_index = OUT / "checkout-run-index"
     shutil.rmtree(work_index, ignore_errors=True)
@@ -117,7 +120,8 @@ def place_latencies(base, buyers, clients):
             response = session.post(f"{base}/checkout/place", data=form, allow_redirects=False)
             elapsed = time.perf_counter() - started
             if response.status_code != 303 or "/checkout/confirmation/" not in response.headers.get("Location", ""):
-                raise RuntimeError(f"place: HTTP {response.status_code} {response.headers.get('Location')}")
+                alerts = re.findall(r'class="alert[^"]*">([^<]+)', session.get(f"{base}/cart").text)
+                raise RuntimeError(f"place: HTTP {response.status_code} {response.headers.get('Location')} {alerts}")
             waited = float(re.search(r"gateway;dur=([0-9.]+)", response.headers["Server-Timing"]).group(1)) / 1000
             with lock:
                 latencies.append(elapsed - waited)
