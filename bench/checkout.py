@@ -10,6 +10,7 @@ The gateway is the offline test mode by default; `--standin` also runs the serie
 stand-in over HTTP (the real SDK), whose time is subtracted the same way.
 """
 import argparse
+import http.client
 import os
 import platform
 import re
@@ -19,6 +20,7 @@ import statistics
 import sys
 import threading
 import time
+import urllib.parse
 from concurrent.futures import ThreadPoolExecutor
 from html import unescape
 from pathlib import Path
@@ -109,47 +111,75 @@ def prepare_buyer(base, products, number):
                      "payment_method_nonce": "fake-valid-visa-nonce"}
 
 
-def place_latencies(base, buyers, clients):
-    """POST /checkout/place for every prepared buyer, `clients` at a time (closed loop); returns the
-    latencies without the gateway's time, and the gateway's times."""
-    latencies, gateway, lock = [], [], threading.Lock()
+def _cookies(session):
+    return "; ".join(f"{cookie.name}={cookie.value}" for cookie in session.cookies)
+
+
+def _closed_loop(base, buyers, clients, visit):
+    """Run visit(connection, session, form) for every buyer, `clients` threads at a time, each with one
+    keep-alive http.client connection (as light a client as the bare-route reference uses)."""
+    host, port = base.split("//")[1].split(":")
+    errors = []
 
     def client(mine):
-        for session, form in mine:
-            started = time.perf_counter()
-            response = session.post(f"{base}/checkout/place", data=form, allow_redirects=False)
-            elapsed = time.perf_counter() - started
-            if response.status_code != 303 or "/checkout/confirmation/" not in response.headers.get("Location", ""):
-                alerts = re.findall(r'class="alert[^"]*">([^<]+)', session.get(f"{base}/cart").text)
-                raise RuntimeError(f"place: HTTP {response.status_code} {response.headers.get('Location')} {alerts}")
-            waited = float(re.search(r"gateway;dur=([0-9.]+)", response.headers["Server-Timing"]).group(1)) / 1000
-            with lock:
-                latencies.append(elapsed - waited)
-                gateway.append(waited)
+        connection = http.client.HTTPConnection(host, int(port), timeout=60)
+        try:
+            for session, form in mine:
+                visit(connection, session, form)
+        except Exception as error:  # noqa: BLE001 — reported after the threads end
+            errors.append(error)
+        finally:
+            connection.close()
 
     threads = [threading.Thread(target=client, args=(buyers[i::clients],)) for i in range(clients)]
     [thread.start() for thread in threads]
     [thread.join() for thread in threads]
+    if errors:
+        raise errors[0]
+
+
+def place_latencies(base, buyers, clients):
+    """POST /checkout/place for every prepared buyer (closed loop); returns the latencies without the
+    gateway's time, and the gateway's times."""
+    latencies, gateway, lock = [], [], threading.Lock()
+
+    def visit(connection, session, form):
+        body = urllib.parse.urlencode(form)
+        headers = {"Content-Type": "application/x-www-form-urlencoded", "Cookie": _cookies(session)}
+        started = time.perf_counter()
+        connection.request("POST", "/checkout/place", body=body, headers=headers)
+        response = connection.getresponse()
+        response.read()
+        elapsed = time.perf_counter() - started
+        location = response.getheader("Location", "")
+        if response.status != 303 or "/checkout/confirmation/" not in location:
+            alerts = re.findall(r'class="alert[^"]*">([^<]+)', session.get(f"{base}/cart").text)
+            raise RuntimeError(f"place: HTTP {response.status} {location} {alerts}")
+        waited = float(re.search(r"gateway;dur=([0-9.]+)", response.getheader("Server-Timing")).group(1)) / 1000
+        with lock:
+            latencies.append(elapsed - waited)
+            gateway.append(waited)
+
+    _closed_loop(base, buyers, clients, visit)
     return latencies, gateway
 
 
 def page_latencies(base, buyers, clients, paths):
     latencies, lock = [], threading.Lock()
 
-    def client(mine):
-        for session, _form in mine:
-            for path in paths:
-                started = time.perf_counter()
-                response = session.get(f"{base}{path}", allow_redirects=False)
-                elapsed = time.perf_counter() - started
-                if response.status_code != 200:
-                    raise RuntimeError(f"{path}: HTTP {response.status_code}")
-                with lock:
-                    latencies.append(elapsed)
+    def visit(connection, session, _form):
+        for path in paths:
+            started = time.perf_counter()
+            connection.request("GET", path, headers={"Cookie": _cookies(session)})
+            response = connection.getresponse()
+            response.read()
+            elapsed = time.perf_counter() - started
+            if response.status != 200:
+                raise RuntimeError(f"{path}: HTTP {response.status}")
+            with lock:
+                latencies.append(elapsed)
 
-    threads = [threading.Thread(target=client, args=(buyers[i::clients],)) for i in range(clients)]
-    [thread.start() for thread in threads]
-    [thread.join() for thread in threads]
+    _closed_loop(base, buyers, clients, visit)
     return latencies
 
 
