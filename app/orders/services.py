@@ -132,7 +132,7 @@ def cancel_unpaid_order(number, *, actor, reason="Cancelled by the shop."):
     """Cancel an order nobody has paid for (awaiting payment or failed). An authorized order is cancelled
     through app.payments (its authorization is voided first)."""
     order = get_order(number)
-    if order.status == "pending_payment" and order.payment_attempts:
+    if order.status == "pending_payment" and any(p.status == "pending" for p in order.payments):
         raise OrderError("A payment for this order may still be in progress: run `flask payments reconcile` first.")
     order_cancelled(order, reason=reason, actor=actor, notify=order.status == "pending_payment")
     db.session.commit()
