@@ -25,7 +25,7 @@ DROPIN_JS := static/vendor/dropin.js
 help:
 	@echo "make run    install everything, migrate, seed a demo catalog, serve on http://127.0.0.1:$(PORT)"
 	@echo "make test   install test dependencies and run the whole suite"
-	@echo "make bench  run the benchmarks in bench/ (search, then checkout)"
+	@echo "make bench  run the benchmarks in bench/ (search relevance first, then speed, then checkout)"
 
 run: install htmx dropin instance/config.py db seed index admin serve
 
@@ -104,6 +104,7 @@ serve:
 	$(FLASK) run --host 127.0.0.1 --port $(PORT)
 
 bench: install-dev htmx dropin
+	$(BIN)/python -m bench.relevance
 	$(BIN)/python -m bench
 	$(BIN)/python -m bench.checkout --standin
 

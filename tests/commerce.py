@@ -1,41 +1,21 @@
-"""Fixtures and helpers shared by the checkout, orders and payments tests (and the race and browser tests):
-products made through the catalog service, a shopper who walks the checkout over the app's real
-endpoints (CSRF tokens read from the pages), and the Braintree gateway stand-in.
+"""Helpers shared by the checkout, orders and payments tests (and the race and browser tests): a shopper
+who walks the checkout over the app's real endpoints (CSRF tokens read from the pages), the Braintree
+gateway stand-in, and small readers of orders and stock. Products come from tests/factories.py (the
+`make_product` fixture), written through the catalog services.
 
-Domain conftests import the fixtures with `from tests.commerce import *`.
+Domain conftests import the fixtures: `from tests.commerce import shopper, standin`.
 """
-import itertools
 import re
 from html import unescape
 
 import pytest
 
-from app.catalog.services import create_product
 from app.extensions import db as _db
 from tests.braintree_standin import BraintreeStandIn
-
-_numbers = itertools.count(1)
 ADDRESS = {"full_name": "Gina Guest", "line1": "1 Market Street", "line2": "", "city": "Springfield",
            "region": "CA", "postcode": "94000", "country": "US", "phone": ""}
 VISA = "fake-valid-visa-nonce"
 DECLINED_VISA = "fake-processor-declined-visa-nonce"
-
-
-def new_product(name=None, price=1000, stock=10, **values):
-    """A product written through the catalog service (the change log and search follow); returns its id."""
-    number = next(_numbers)
-    product = create_product(sku=f"CO-{number:05d}", slug=f"commerce-product-{number}",
-                             name=name or f"Product {number}", price=price, stock=stock, **values)
-    return product.id
-
-
-@pytest.fixture
-def make_product(app):
-    def make(name=None, price=1000, stock=10, **values):
-        with app.app_context():
-            return new_product(name, price, stock, **values)
-
-    return make
 
 
 @pytest.fixture

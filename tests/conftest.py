@@ -5,6 +5,7 @@ schema is built once per session by running the real migrations (`flask db upgra
 starts from empty tables. PostgreSQL and the browser skip loudly when absent, and fail instead when
 REQUIRE_POSTGRES=1 / REQUIRE_BROWSER=1 (as CI sets them).
 """
+import functools
 import os
 import shutil
 import socket
@@ -18,6 +19,7 @@ from werkzeug.serving import make_server
 from app import create_app
 from app.config import database_url_from_env
 from app.extensions import db as _db
+from tests import factories
 
 HX = {"HX-Request": "true"}
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -304,18 +306,14 @@ def smtp_server():
 class AuthActions:
     """Register, log in and out through the real endpoints (with a CSRF token when CSRF is on)."""
 
-    PASSWORD = "correct horse battery"
+    PASSWORD = factories.PASSWORD
 
     def __init__(self, app, client):
         self.app = app
         self.client = client
 
     def csrf_token(self, path="/login"):
-        import re
-
-        page = self.client.get(path).get_data(as_text=True)
-        match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page)
-        return match.group(1) if match else ""
+        return factories.csrf_token_in(self.client.get(path).get_data(as_text=True))
 
     def register(self, email="shopper@example.com", password=PASSWORD, name="Sam Shopper", confirm=None):
         return self.client.post("/register", data={
@@ -326,24 +324,10 @@ class AuthActions:
     def create_user(self, email="shopper@example.com", password=PASSWORD, name="Sam Shopper", verified=True,
                     admin=False):
         """A user straight in the database (faster than registering, for tests about something else)."""
-        from app.auth.models import User
-        from app.auth.passwords import hash_password
-        from app.database import utcnow
-
-        with self.app.app_context():
-            user = User(email=email, name=name, password_hash=hash_password(password), is_admin=admin,
-                        email_verified_at=utcnow() if verified else None)
-            _db.session.add(user)
-            _db.session.commit()
-            return user.id
+        return factories.make_user(self.app, email, password, name, verified, admin)
 
     def login(self, email="shopper@example.com", password=PASSWORD, remember=False, next=None):
-        data = {"email": email, "password": password, "csrf_token": self.csrf_token("/login")}
-        if remember:
-            data["remember"] = "y"
-        if next is not None:
-            data["next"] = next
-        return self.client.post("/login", data=data)
+        return factories.log_in(self.client, email, password, remember, next)
 
     def logout(self):
         return self.client.post("/logout", data={"csrf_token": self.csrf_token("/")})
@@ -352,3 +336,49 @@ class AuthActions:
 @pytest.fixture
 def auth(app, client):
     return AuthActions(app, client)
+
+
+# --- catalog and users (tests/factories.py) -------------------------------------------------------------
+
+@pytest.fixture
+def make_category(app):
+    """make_category(slug, name=None, description=None) -> Category (created through the catalog services)."""
+    return functools.partial(factories.category_for, app)
+
+
+@pytest.fixture
+def make_product(app):
+    """make_product(name=None, category="audio", *, price, stock, brand, description, is_active,
+    is_featured, image) -> Product, created through the catalog services."""
+    return functools.partial(factories.make_product, app)
+
+
+@pytest.fixture
+def change_product(app):
+    """change_product(product_id, **values) edits, change_product(product_id, delete=True) deletes (services)."""
+    return functools.partial(factories.change_product, app)
+
+
+@pytest.fixture
+def make_user(app):
+    """make_user(email="shopper@example.com", password=PASSWORD, name=..., verified=True, admin=False) -> id."""
+    return functools.partial(factories.make_user, app)
+
+
+@pytest.fixture
+def login():
+    """login(client, email="shopper@example.com", password=PASSWORD) posts the real login form and
+    checks that it was accepted."""
+
+    def post_login(client, email="shopper@example.com", password=factories.PASSWORD, **options):
+        response = factories.log_in(client, email, password, **options)
+        assert response.status_code in (302, 303), response.get_data(as_text=True)[:500]
+        return response
+
+    return post_login
+
+
+@pytest.fixture
+def csrf_token_from():
+    """csrf_token_from(html) -> the first form CSRF token in the page."""
+    return factories.csrf_token_in

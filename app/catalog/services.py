@@ -9,7 +9,7 @@ import logging
 from flask import current_app
 from sqlalchemy import select
 
-from app.catalog.models import Category, Product, ProductChange
+from app.catalog.models import Category, Product, ProductChange, ProductImage
 from app.extensions import db
 
 log = logging.getLogger(__name__)
@@ -68,12 +68,14 @@ def _get(product_id):
     return product
 
 
-def create_product(**values):
+def create_product(images=(), **values):
+    """A new product; `images` are paths under static/, shown in that order."""
     _validate(values)
     for required in ("sku", "slug", "name", "price"):
         if not values.get(required) and values.get(required) != 0:
             raise InvalidProduct(f"{required} is required")
     product = Product(**values)
+    product.images = [ProductImage(path=path, alt=product.name, position=n) for n, path in enumerate(images)]
     db.session.add(product)
     db.session.flush()
     record_product_change(db.session, product.id)
@@ -103,6 +105,17 @@ def delete_product(product_id):
     record_product_change(db.session, product_id, kind="delete")
     db.session.commit()
     update_search_index()
+
+
+def create_category(slug, name, description="", position=0):
+    """A new category. It is logged as a catalog change (kind "category"), like product writes, so
+    every page that lists categories is re-rendered."""
+    category = Category(slug=slug, name=name, description=description, position=position)
+    db.session.add(category)
+    db.session.flush()
+    db.session.add(ProductChange(product_id=category.id, kind="category"))
+    db.session.commit()
+    return category
 
 
 def product_by_sku(sku):

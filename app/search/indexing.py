@@ -71,12 +71,12 @@ def _apply_changes(ix, session, watermark, progress=None):
     seen_after = watermark
     while True:
         changes = session.execute(
-            select(ProductChange.id, ProductChange.product_id, ProductChange.created_at)
+            select(ProductChange.id, ProductChange.product_id, ProductChange.kind, ProductChange.created_at)
             .where(ProductChange.id > seen_after).order_by(ProductChange.id).limit(SYNC_BATCH)
         ).all()
         if not changes:
             return watermark, touched
-        product_ids = sorted({c.product_id for c in changes})
+        product_ids = sorted({c.product_id for c in changes if c.kind != "category"})
         rows = {row.id: row for row in _product_rows(session, product_ids)}
         writer = ix.writer(limitmb=WRITER_MB)
         try:

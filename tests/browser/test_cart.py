@@ -1,19 +1,12 @@
 """The cart in real Chromium, with CSRF on: with JavaScript (htmx swaps in place, no reload) and, in the
 class below, the same journeys with JavaScript disabled (plain form posts and 303 redirects)."""
-import itertools
 import re
 
 import pytest
 from playwright.sync_api import expect
 
-from app.auth.models import User
-from app.auth.passwords import hash_password
 from app.cart.services import add_to_cart, get_or_create_member_cart
-from app.catalog.models import Product
-from app.extensions import db
-
-PASSWORD = "correct horse battery"
-_numbers = itertools.count(1)
+from tests.factories import PASSWORD
 
 
 @pytest.fixture
@@ -22,20 +15,15 @@ def app_config():
 
 
 @pytest.fixture
-def shop(app):
+def shop(app, make_product, make_user):
     """Three products and a member whose cart already holds one of them."""
+    products = {}
+    for name, price, stock in [("Desk lamp", 2500, 5), ("Mug", 900, 50), ("Notebook", 450, 30)]:
+        product = make_product(name, price=price, stock=stock)
+        products[name] = {"id": product.id, "slug": product.slug}
+    user_id = make_user("member@example.com", name="Member")
     with app.app_context():
-        products = {}
-        for name, price, stock in [("Desk lamp", 2500, 5), ("Mug", 900, 50), ("Notebook", 450, 30)]:
-            number = next(_numbers)
-            product = Product(sku=f"BR-{number:05d}", slug=f"browser-product-{number}", name=name, price=price, stock=stock)
-            db.session.add(product)
-            db.session.commit()
-            products[name] = {"id": product.id, "slug": product.slug}
-        user = User(email="member@example.com", name="Member", password_hash=hash_password(PASSWORD))
-        db.session.add(user)
-        db.session.commit()
-        add_to_cart(get_or_create_member_cart(user.id).id, products["Notebook"]["id"], 1)
+        add_to_cart(get_or_create_member_cart(user_id).id, products["Notebook"]["id"], 1)
     return products
 
 

@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 from app.auth.addresses import add_address
 from app.auth.models import User
 from app.extensions import db
-from tests.commerce import new_product, order_row, standin  # noqa: F401
+from tests.commerce import order_row, standin  # noqa: F401
 from tests.conftest import mail_link
 
 PASSWORD = "correct horse battery"
@@ -21,12 +21,9 @@ def app_config(smtp_server):
 
 
 @pytest.fixture
-def lamp(app):
-    with app.app_context():
-        product_id = new_product("Desk lamp", price=2500, stock=5)
-        from app.catalog.models import Product
-
-        return {"id": product_id, "slug": db.session.get(Product, product_id).slug}
+def lamp(make_product):
+    product = make_product("Desk lamp", price=2500, stock=5)
+    return {"id": product.id, "slug": product.slug}
 
 
 def add_to_cart_and_check_out(page, base, product):

@@ -42,7 +42,7 @@ def run_together(app, work, count=THREADS):
 
 
 def test_tabs_adding_the_same_product_at_once_make_one_line(app, make_product):
-    product_id = make_product(stock=50)
+    product_id = make_product(stock=50).id
     with app.app_context():
         cart_id = create_guest_cart().id
 
@@ -56,7 +56,7 @@ def test_tabs_adding_the_same_product_at_once_make_one_line(app, make_product):
 
 
 def test_concurrent_adds_never_pass_the_cap(app, make_product):
-    product_id = make_product(stock=5)
+    product_id = make_product(stock=5).id
     with app.app_context():
         cart_id = create_guest_cart().id
 
@@ -80,7 +80,7 @@ def test_first_adds_of_a_member_make_one_cart(app, make_user):
 
 def test_repeated_logins_at_once_merge_the_guest_cart_once(app, make_user, make_product):
     user_id = make_user()
-    product_id = make_product(stock=50)
+    product_id = make_product(stock=50).id
     with app.app_context():
         guest = create_guest_cart()
         add_to_cart(guest.id, product_id, 3)

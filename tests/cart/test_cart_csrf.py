@@ -26,7 +26,7 @@ def header_token(html):
 
 
 def test_forms_carry_the_token_and_posts_without_it_are_refused(app, client, make_product, csrf_token_from):
-    lamp = make_product("Lamp", stock=5)
+    lamp = make_product("Lamp", stock=5).id
     refused = client.post("/cart/add", data={"product_id": lamp, "quantity": "1"})
     assert refused.status_code == 400 and b"Session expired" in refused.data
     assert quantities(app) == []
@@ -57,7 +57,7 @@ def test_forms_carry_the_token_and_posts_without_it_are_refused(app, client, mak
 
 
 def test_htmx_requests_use_the_header_token(app, client, hx, make_product):
-    lamp = make_product("Lamp", stock=5)
+    lamp = make_product("Lamp", stock=5).id
     token = header_token(client.get("/cart").get_data(as_text=True))
     refused = client.post("/cart/add", data={"product_id": lamp, "quantity": "1"}, headers=hx)
     assert refused.status_code == 400 and refused.headers["HX-Retarget"] == "#alerts"
@@ -72,8 +72,8 @@ def test_htmx_requests_use_the_header_token(app, client, hx, make_product):
 
 
 def test_login_merge_with_csrf_on(app, client, make_product, make_user, login):
-    lamp = make_product("Lamp", stock=5)
-    make_user("member@example.com")
+    lamp = make_product("Lamp", stock=5).id
+    make_user()
     token = header_token(client.get("/cart").get_data(as_text=True))
     client.post("/cart/add", data={"product_id": lamp, "quantity": "2", "csrf_token": token})
     response = login(client)  # fetches the login form and posts it with its token

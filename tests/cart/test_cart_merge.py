@@ -15,9 +15,9 @@ def quantities(cart_id, db):
 
 def test_merge_adds_moves_and_caps(db, make_user, make_product, change_product):
     user_id = make_user()
-    shared = make_product("Shared lamp", stock=5)
-    guest_only = make_product("Guest mug", stock=10)
-    member_only = make_product("Member pen", stock=10)
+    shared = make_product("Shared lamp", stock=5).id
+    guest_only = make_product("Guest mug", stock=10).id
+    member_only = make_product("Member pen", stock=10).id
     member = get_or_create_member_cart(user_id)
     add_to_cart(member.id, shared, 4)
     add_to_cart(member.id, member_only, 1)
@@ -41,7 +41,7 @@ def test_merge_adds_moves_and_caps(db, make_user, make_product, change_product):
 def test_merge_creates_the_member_cart_when_there_is_none(db, make_user, make_product):
     user_id = make_user()
     guest = create_guest_cart()
-    add_to_cart(guest.id, make_product("Chair"), 2)
+    add_to_cart(guest.id, make_product("Chair").id, 2)
     report = merge_guest_cart(guest.token, user_id)
     member = db.session.execute(select(Cart).where(Cart.user_id == user_id)).scalar_one()
     assert quantities(member.id, db) == {"Chair": 2}
@@ -50,10 +50,10 @@ def test_merge_creates_the_member_cart_when_there_is_none(db, make_user, make_pr
 
 def test_merge_names_what_could_not_be_added(db, make_user, make_product, change_product):
     user_id = make_user()
-    full = make_product("Full lamp", stock=3)
-    sold_out = make_product("Sold-out vase", stock=5)
-    deleted = make_product("Deleted clock", stock=5)
-    hidden_both = make_product("Hidden rug", stock=5)
+    full = make_product("Full lamp", stock=3).id
+    sold_out = make_product("Sold-out vase", stock=5).id
+    deleted = make_product("Deleted clock", stock=5).id
+    hidden_both = make_product("Hidden rug", stock=5).id
     member = get_or_create_member_cart(user_id)
     add_to_cart(member.id, full, 3)
     add_to_cart(member.id, hidden_both, 1)

@@ -36,7 +36,7 @@ def lines_of(db, cart_id):
 
 
 def test_add_creates_one_line_with_snapshots_and_adds_up(db, cart, make_product):
-    lamp = make_product("Desk lamp", price=2500, stock=10)
+    lamp = make_product("Desk lamp", price=2500, stock=10).id
     line = add_to_cart(cart.id, lamp, 2)
     assert (line.quantity, line.unit_price_at_add, line.name_at_add) == (2, 2500, "Desk lamp")
     again = add_to_cart(cart.id, lamp, 3)
@@ -53,7 +53,7 @@ def test_guest_cart_token_is_random_and_found_only_by_token(db):
 
 
 def test_add_refuses_more_than_stock_and_says_the_maximum(db, cart, make_product):
-    mug = make_product("Mug", stock=3)
+    mug = make_product("Mug", stock=3).id
     add_to_cart(cart.id, mug, 2)
     with pytest.raises(QuantityUnavailable) as refused:
         add_to_cart(cart.id, mug, 2)
@@ -66,7 +66,7 @@ def test_add_refuses_more_than_stock_and_says_the_maximum(db, cart, make_product
 
 
 def test_line_maximum_is_99_whatever_the_stock(db, cart, make_product):
-    paper = make_product("Paper", stock=5000)
+    paper = make_product("Paper", stock=5000).id
     add_to_cart(cart.id, paper, MAX_LINE_QUANTITY)
     with pytest.raises(QuantityUnavailable) as refused:
         add_to_cart(cart.id, paper, 1)
@@ -76,21 +76,21 @@ def test_line_maximum_is_99_whatever_the_stock(db, cart, make_product):
 @pytest.mark.parametrize("quantity", [0, -1, "2", 2.0, True, None])
 def test_add_refuses_quantities_that_are_not_positive_integers(db, cart, make_product, quantity):
     with pytest.raises(InvalidQuantity):
-        add_to_cart(cart.id, make_product(), quantity)
+        add_to_cart(cart.id, make_product().id, quantity)
 
 
 def test_add_refuses_sold_out_deactivated_and_missing_products(db, cart, make_product):
     with pytest.raises(ProductUnavailable, match="sold out"):
-        add_to_cart(cart.id, make_product("Gone", stock=0), 1)
+        add_to_cart(cart.id, make_product("Gone", stock=0).id, 1)
     with pytest.raises(ProductUnavailable, match="no longer available"):
-        add_to_cart(cart.id, make_product("Hidden", is_active=False), 1)
+        add_to_cart(cart.id, make_product("Hidden", is_active=False).id, 1)
     with pytest.raises(ProductUnavailable, match="no longer sold"):
         add_to_cart(cart.id, 999_999, 1)
     assert lines_of(db, cart.id) == []
 
 
 def test_set_quantity_within_bounds_zero_removes(db, cart, make_product):
-    chair = make_product("Chair", stock=4)
+    chair = make_product("Chair", stock=4).id
     line = add_to_cart(cart.id, chair, 1)
     assert set_line_quantity(cart.id, line.id, 4).quantity == 4
     with pytest.raises(QuantityUnavailable) as refused:
@@ -104,7 +104,7 @@ def test_set_quantity_within_bounds_zero_removes(db, cart, make_product):
 
 def test_lines_of_another_cart_are_not_found(db, cart, make_product):
     other = create_guest_cart()
-    line = add_to_cart(other.id, make_product(), 1)
+    line = add_to_cart(other.id, make_product().id, 1)
     with pytest.raises(LineNotFound):
         set_line_quantity(cart.id, line.id, 2)
     with pytest.raises(LineNotFound):
@@ -113,9 +113,9 @@ def test_lines_of_another_cart_are_not_found(db, cart, make_product):
 
 
 def test_remove_and_empty(db, cart, make_product):
-    first = add_to_cart(cart.id, make_product(), 1)
-    add_to_cart(cart.id, make_product(), 2)
-    add_to_cart(cart.id, make_product(), 3)
+    first = add_to_cart(cart.id, make_product().id, 1)
+    add_to_cart(cart.id, make_product().id, 2)
+    add_to_cart(cart.id, make_product().id, 3)
     remove_line(cart.id, first.id)
     assert [line.quantity for line in lines_of(db, cart.id)] == [2, 3]
     assert empty_cart(cart.id) == 2
@@ -131,11 +131,11 @@ def test_member_cart_is_created_once(db, make_user):
 
 
 def test_unavailable_products_stay_flagged_and_block_checkout(db, cart, make_product, change_product):
-    kept = make_product("Kept", price=1000, stock=10)
-    deleted = make_product("Deleted thing", price=700, stock=10)
-    hidden = make_product("Hidden thing", stock=10)
-    sold_out = make_product("Sold-out thing", stock=10)
-    scarce = make_product("Scarce thing", price=300, stock=10)
+    kept = make_product("Kept", price=1000, stock=10).id
+    deleted = make_product("Deleted thing", price=700, stock=10).id
+    hidden = make_product("Hidden thing", stock=10).id
+    sold_out = make_product("Sold-out thing", stock=10).id
+    scarce = make_product("Scarce thing", price=300, stock=10).id
     for product_id in (kept, deleted, hidden, sold_out):
         add_to_cart(cart.id, product_id, 1)
     add_to_cart(cart.id, scarce, 4)
@@ -168,7 +168,7 @@ def test_unavailable_products_stay_flagged_and_block_checkout(db, cart, make_pro
 
 
 def test_changed_price_is_shown_and_current_price_used(db, cart, make_product, change_product):
-    pen = make_product("Pen", price=500)
+    pen = make_product("Pen", price=500).id
     add_to_cart(cart.id, pen, 2)
     change_product(pen, price=650)
     view = summarize_cart(load_cart(cart.id)).lines[0]
@@ -179,7 +179,7 @@ def test_changed_price_is_shown_and_current_price_used(db, cart, make_product, c
 
 
 def test_free_shipping_hint(db, cart, make_product):
-    add_to_cart(cart.id, make_product(price=1500), 2)
+    add_to_cart(cart.id, make_product(price=1500).id, 2)
     summary = summarize_cart(load_cart(cart.id), "USD", 5000)
     assert summary.subtotal == 3000 and summary.free_shipping_remaining == 2000
     assert summarize_cart(load_cart(cart.id), "USD", 3000).free_shipping_remaining == 0

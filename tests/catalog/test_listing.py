@@ -210,15 +210,9 @@ def test_browsing_and_paging_are_not_recorded_as_searches(client, many, db):
     assert db.session.execute(select(Event).where(Event.kind == "search")).scalars().all() == []
 
 
-def test_a_logged_in_search_records_the_user(client, many, db):
-    from app.auth.models import User
-
-    user = User(email="shopper@example.com", name="Shopper", password_hash="x", session_token="t" * 32)
-    db.session.add(user)
-    db.session.commit()
-    with client.session_transaction() as session:
-        session["_user_id"] = user.get_id()
-        session["_fresh"] = True
+def test_a_logged_in_search_records_the_user(client, many, db, make_user, login):
+    user_id = make_user()
+    login(client)
     client.get("/search?q=desk")
     event = db.session.execute(select(Event).where(Event.kind == "search")).scalar_one()
-    assert event.user_id == user.id and event.data["query"] == "desk"
+    assert event.user_id == user_id and event.data["query"] == "desk"

@@ -16,12 +16,11 @@ def test_product_page(client, seeded, db):
     assert product.name in response.get_data(as_text=True)
 
 
-def test_inactive_product_is_404(client, seeded, db):
+def test_inactive_product_is_404(client, seeded, db, change_product):
     from sqlalchemy import select
 
     from app.catalog.models import Product
 
     product = db.session.execute(select(Product).limit(1)).scalar_one()
-    product.is_active = False
-    db.session.commit()
+    change_product(product.id, is_active=False)
     assert client.get(f"/products/{product.slug}").status_code == 404

@@ -21,7 +21,7 @@ def header_token(client, path):
 
 
 def test_every_step_refuses_posts_without_the_token(app, client, shopper, make_product):
-    shopper.add(make_product("Lamp"))
+    shopper.add(make_product("Lamp").id)
     for path, data in [("/checkout/contact", {"email": "a@example.com", **ADDRESS}),
                        ("/checkout/shipping", {"method": "standard"}),
                        ("/checkout/place", {"payment_method_nonce": VISA})]:
@@ -33,7 +33,7 @@ def test_every_step_refuses_posts_without_the_token(app, client, shopper, make_p
 
 
 def test_the_whole_checkout_as_pages_with_tokens(app, client, shopper, make_product):
-    form = shopper.ready(make_product("Lamp"))  # every POST takes the token from its page
+    form = shopper.ready(make_product("Lamp").id)  # every POST takes the token from its page
     assert form["csrf_token"]
     response = shopper.place(form, VISA)
     assert response.status_code == 303
@@ -42,7 +42,7 @@ def test_the_whole_checkout_as_pages_with_tokens(app, client, shopper, make_prod
 
 
 def test_the_whole_checkout_as_fragments_with_the_header_token(app, client, shopper, make_product):
-    shopper.add(make_product("Lamp"))
+    shopper.add(make_product("Lamp").id)
     hx = {"HX-Request": "true", "X-CSRFToken": header_token(client, "/checkout/contact")}
     contact = client.post("/checkout/contact", data={"email": "a@example.com", "address_choice": "new", **ADDRESS},
                           headers=hx)

@@ -11,7 +11,7 @@ def app_config():
 
 
 def test_declines_beyond_the_limit_get_429(app, shopper, make_product):
-    form = shopper.ready(make_product("Lamp", stock=5))
+    form = shopper.ready(make_product("Lamp", stock=5).id)
     assert shopper.place(form, DECLINED_VISA).status_code == 422
     assert shopper.place(form, DECLINED_VISA).status_code == 422
     refused = shopper.place(form, VISA)
@@ -20,7 +20,7 @@ def test_declines_beyond_the_limit_get_429(app, shopper, make_product):
 
 
 def test_approved_payments_are_not_counted(app, make_product):
-    lamp = make_product("Lamp", stock=50)
+    lamp = make_product("Lamp", stock=50).id
     for _ in range(3):
         buyer = Shopper(app.test_client())
         assert buyer.place(buyer.ready(lamp), VISA).status_code == 303

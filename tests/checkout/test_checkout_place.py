@@ -25,7 +25,7 @@ def cart_quantities(app):
 
 
 def test_a_guest_buys_and_gets_the_confirmation_email_with_a_link(app, client, shopper, make_product, smtp_server):
-    lamp = make_product("Lamp", price=2500, stock=5)
+    lamp = make_product("Lamp", price=2500, stock=5).id
     form = shopper.ready(lamp, 2, email="Gina@Example.com")
     response = shopper.place(form, VISA)
     assert response.status_code == 303
@@ -56,7 +56,7 @@ def test_a_guest_buys_and_gets_the_confirmation_email_with_a_link(app, client, s
 
 
 def test_a_decline_keeps_the_cart_returns_stock_and_another_card_pays_the_same_order(app, client, shopper, make_product):
-    lamp = make_product("Lamp", price=2500, stock=5)
+    lamp = make_product("Lamp", price=2500, stock=5).id
     form = shopper.ready(lamp, 2)
     declined = shopper.place(form, DECLINED_VISA)
     assert declined.status_code == 422
@@ -86,7 +86,7 @@ def field_token(html):
     ("no-such-nonce", "The card entry has expired."),
 ])
 def test_every_refusal_is_told_in_plain_words(app, shopper, make_product, nonce, words):
-    lamp = make_product("Lamp", stock=5)
+    lamp = make_product("Lamp", stock=5).id
     response = shopper.place(shopper.ready(lamp), nonce)
     assert response.status_code == 422 and words in response.get_data(as_text=True)
     assert "No money was taken" in response.get_data(as_text=True)
@@ -94,7 +94,7 @@ def test_every_refusal_is_told_in_plain_words(app, shopper, make_product, nonce,
 
 
 def test_a_replayed_or_repeated_form_never_charges_twice(app, client, shopper, make_product):
-    lamp = make_product("Lamp", stock=5)
+    lamp = make_product("Lamp", stock=5).id
     form = shopper.ready(lamp)
     first = shopper.place(form, VISA)
     again = shopper.place(form, VISA)
@@ -105,7 +105,7 @@ def test_a_replayed_or_repeated_form_never_charges_twice(app, client, shopper, m
 
 
 def test_what_changed_is_shown_before_any_charge(app, client, shopper, make_product):
-    lamp = make_product("Lamp", price=2500, stock=5)
+    lamp = make_product("Lamp", price=2500, stock=5).id
     form = shopper.ready(lamp)
     with app.app_context():
         from app.catalog.services import update_product
@@ -124,7 +124,7 @@ def test_what_changed_is_shown_before_any_charge(app, client, shopper, make_prod
 
 
 def test_sold_out_at_the_last_moment_goes_back_to_the_cart(app, client, shopper, make_product):
-    lamp = make_product("Lamp", stock=1)
+    lamp = make_product("Lamp", stock=1).id
     form = shopper.ready(lamp)
     with app.app_context():
         from app.catalog.services import update_product
@@ -137,7 +137,7 @@ def test_sold_out_at_the_last_moment_goes_back_to_the_cart(app, client, shopper,
 
 
 def test_a_form_from_an_older_review_is_refused(client, shopper, make_product):
-    lamp = make_product("Lamp", stock=5)
+    lamp = make_product("Lamp", stock=5).id
     form = shopper.ready(lamp)
     shopper.shipping("express")  # changing the shipping method makes a new order form
     response = shopper.place(form, VISA)
@@ -145,13 +145,13 @@ def test_a_form_from_an_older_review_is_refused(client, shopper, make_product):
 
 
 def test_a_missing_payment_choice_is_refused(client, shopper, make_product):
-    form = shopper.ready(make_product("Lamp"))
+    form = shopper.ready(make_product("Lamp").id)
     response = shopper.place(form, "")
     assert response.status_code == 422 and "Choose how to pay." in response.get_data(as_text=True)
 
 
 def test_placing_as_a_fragment(app, client, shopper, make_product):
-    lamp = make_product("Lamp", stock=5)
+    lamp = make_product("Lamp", stock=5).id
     form = shopper.ready(lamp)
     declined = shopper.place(form, DECLINED_VISA, headers={"HX-Request": "true"})
     assert declined.status_code == 422 and b"<html" not in declined.data and b'id="checkout-review"' in declined.data
@@ -161,7 +161,7 @@ def test_placing_as_a_fragment(app, client, shopper, make_product):
 
 def test_manual_capture_only_authorizes(app, client, shopper, make_product, smtp_server):
     app.config["PAYMENT_CAPTURE"] = "manual"
-    lamp = make_product("Lamp", stock=5)
+    lamp = make_product("Lamp", stock=5).id
     response = shopper.place(shopper.ready(lamp), VISA)
     assert response.status_code == 303
     order = order_row(app)
@@ -172,7 +172,7 @@ def test_manual_capture_only_authorizes(app, client, shopper, make_product, smtp
 
 
 def test_the_confirmation_is_only_for_its_shopper(app, client, shopper, make_product):
-    response = shopper.place(shopper.ready(make_product("Lamp")), VISA)
+    response = shopper.place(shopper.ready(make_product("Lamp").id), VISA)
     path = response.headers["Location"]
     assert client.get(path).status_code == 200
     assert app.test_client().get(path).status_code == 404

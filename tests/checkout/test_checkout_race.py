@@ -19,8 +19,9 @@ import requests
 from app.catalog.models import Product
 from app.extensions import db
 from app.orders.models import Order
-from tests.commerce import ADDRESS, VISA, field_value, new_product
+from tests.commerce import ADDRESS, VISA, field_value
 from tests.conftest import free_port
+from tests.factories import make_product
 
 BUYERS, STOCK, WORKERS = 100, 10, 4
 ROOT = Path(__file__).resolve().parents[2]
@@ -89,9 +90,8 @@ def prepare_buyer(base, product, number):
 
 
 def test_100_buyers_for_10_in_stock(app, shop_url, standin):
-    with app.app_context():
-        product_id = new_product("Last lamps", price=1500, stock=STOCK)
-        product = {"id": product_id, "slug": db.session.get(Product, product_id).slug}
+    lamps = make_product(app, "Last lamps", price=1500, stock=STOCK)
+    product_id, product = lamps.id, {"id": lamps.id, "slug": lamps.slug}
     with ThreadPoolExecutor(8) as pool:
         buyers = list(pool.map(lambda n: prepare_buyer(shop_url, product, n), range(BUYERS)))
 

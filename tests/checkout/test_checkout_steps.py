@@ -21,7 +21,7 @@ def test_an_empty_cart_goes_back_to_the_cart_with_the_reason(client):
 
 
 def test_a_cart_with_blockers_goes_back_with_each_reason(app, client, shopper, make_product):
-    lamp = make_product("Lamp", stock=5)
+    lamp = make_product("Lamp", stock=5).id
     shopper.add(lamp, 3)
     with app.app_context():
         from app.catalog.services import update_product
@@ -33,14 +33,14 @@ def test_a_cart_with_blockers_goes_back_with_each_reason(app, client, shopper, m
 
 
 def test_the_cart_checkout_button_leads_into_checkout(client, shopper, make_product):
-    shopper.add(make_product("Lamp"))
+    shopper.add(make_product("Lamp").id)
     page = client.get("/cart").get_data(as_text=True)
     assert 'href="/checkout"' in page
     assert client.get("/checkout").headers["Location"] == "/checkout/contact"
 
 
 def test_steps_are_reachable_only_in_order(client, shopper, make_product):
-    shopper.add(make_product("Lamp"))
+    shopper.add(make_product("Lamp").id)
     assert client.get("/checkout/shipping").headers["Location"] == "/checkout/contact"
     assert client.get("/checkout/review").headers["Location"] == "/checkout/contact"
     assert shopper.contact().status_code == 303
@@ -51,7 +51,7 @@ def test_steps_are_reachable_only_in_order(client, shopper, make_product):
 
 
 def test_every_step_as_page_and_as_fragment(client, shopper, make_product):
-    shopper.add(make_product("Lamp", price=2500))
+    shopper.add(make_product("Lamp", price=2500).id)
     page = client.get("/checkout/contact")
     assert page.status_code == 200 and b"<html" in page.data and b'id="checkout-contact"' in page.data
     assert b'id="checkout-summary"' in page.data and b'aria-current="step"' in page.data
@@ -72,7 +72,7 @@ def test_every_step_as_page_and_as_fragment(client, shopper, make_product):
 
 
 def test_contact_errors_come_back_inline_with_422(client, shopper, make_product):
-    shopper.add(make_product("Lamp"))
+    shopper.add(make_product("Lamp").id)
     bad = {"email": "not-an-email", "address_choice": "new", **ADDRESS, "full_name": "", "country": "USA"}
     page = client.post("/checkout/contact", data=bad)
     assert page.status_code == 422 and b"<html" in page.data
@@ -89,7 +89,7 @@ def test_contact_errors_come_back_inline_with_422(client, shopper, make_product)
 
 
 def test_shipping_choice_updates_the_summary_in_place(client, shopper, make_product):
-    shopper.add(make_product("Lamp", price=1000))
+    shopper.add(make_product("Lamp", price=1000).id)
     shopper.contact()
     page = client.get("/checkout/shipping").get_data(as_text=True)
     assert 'hx-post="/checkout/shipping"' in page and 'hx-target="#checkout-summary"' in page
@@ -109,7 +109,7 @@ def test_shipping_choice_updates_the_summary_in_place(client, shopper, make_prod
 
 def test_free_shipping_from_the_threshold_and_tax_by_region(app, client, shopper, make_product):
     app.config["TAX_RATES"] = {"US-CA": 725}
-    shopper.add(make_product("Lamp", price=5000))
+    shopper.add(make_product("Lamp", price=5000).id)
     shopper.contact(region="CA")
     shopper.shipping("standard")
     html = client.get("/checkout/review").get_data(as_text=True)
@@ -119,7 +119,7 @@ def test_free_shipping_from_the_threshold_and_tax_by_region(app, client, shopper
 
 
 def test_state_survives_a_reload_and_never_leaks_to_another_shopper(app, client, shopper, make_product):
-    lamp = make_product("Lamp")
+    lamp = make_product("Lamp").id
     shopper.add(lamp)
     shopper.contact(email="first@example.com")
     assert field_value(client.get("/checkout/contact").get_data(as_text=True), "email") == "first@example.com"
@@ -131,7 +131,7 @@ def test_state_survives_a_reload_and_never_leaks_to_another_shopper(app, client,
 
 
 def test_checkout_pages_are_never_cached(client, shopper, make_product):
-    shopper.add(make_product("Lamp"))
+    shopper.add(make_product("Lamp").id)
     for response in (client.get("/checkout/contact"), client.get("/checkout/contact", headers=HX),
                      client.get("/checkout/review")):
         assert response.headers["Cache-Control"] == "no-store"
@@ -154,7 +154,7 @@ def test_a_member_picks_a_saved_address(app, client, member, shopper, make_produ
         saved = add_address(user, {"full_name": "Mia Member", "line1": "9 Elm Row", "city": "Leeds",
                                    "postcode": "LS1", "country": "GB"})
         saved_id = saved.id
-    shopper.add(make_product("Lamp"))
+    shopper.add(make_product("Lamp").id)
     page = client.get("/checkout/contact").get_data(as_text=True)
     assert "The confirmation goes to <strong>member@example.com</strong>" in page
     assert re.search(rf'id="address-choice-{saved_id}" value="{saved_id}"\s*checked', page)
@@ -167,7 +167,7 @@ def test_a_member_picks_a_saved_address(app, client, member, shopper, make_produ
 
 
 def test_a_member_can_save_a_new_address_to_the_account(app, client, member, shopper, make_product):
-    shopper.add(make_product("Lamp"))
+    shopper.add(make_product("Lamp").id)
     response = client.post("/checkout/contact", data={"address_choice": "new", **ADDRESS, "save_address": "y"})
     assert response.status_code == 303
     with app.app_context():

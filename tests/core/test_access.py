@@ -54,13 +54,13 @@ def _snapshot(app):
                 for name in tables}
 
 
-def test_get_routes_change_no_data(seeded, auth, client):
+def test_get_routes_change_no_data(seeded, auth, client, csrf_token_from):
     """Every GET route visited as a shopper with an address and a cart: the database is the same after.
     (The one-use links /verify/<token> and /account/email/confirm/<token> are GETs by necessity, since
     mail clients open links; with a junk token, as here, they must change nothing either.)"""
     auth.create_user()
     auth.login()
-    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', client.get("/account/addresses/new").get_data(as_text=True)).group(1)
+    token = csrf_token_from(client.get("/account/addresses/new").get_data(as_text=True))
     client.post("/account/addresses/new", data={"csrf_token": token, "full_name": "Sam", "line1": "1 Road", "city": "Town",
                                                 "postcode": "12345", "country": "GB"})
     client.post("/cart/add", data={"csrf_token": token, "product_id": "1", "quantity": "1"})

@@ -1,3 +1,3 @@
-"""orders tests: the shared commerce fixtures (products through the catalog service, a checkout shopper, the
-Braintree stand-in)."""
-from tests.commerce import make_product, shopper, standin  # noqa: F401
+"""orders tests: the shared commerce fixtures (a checkout shopper, the Braintree stand-in); products come
+from the root conftest's make_product (tests/factories.py)."""
+from tests.commerce import shopper, standin  # noqa: F401

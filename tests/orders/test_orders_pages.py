@@ -17,7 +17,7 @@ def app_config(smtp_server):
 
 
 def buy(shopper, make_product, email="guest@example.com"):
-    response = shopper.place(shopper.ready(make_product("Lamp", price=1200), email=email), VISA)
+    response = shopper.place(shopper.ready(make_product("Lamp", price=1200).id, email=email), VISA)
     assert response.status_code == 303
     return response.headers["Location"].rsplit("/", 1)[1]
 

@@ -35,8 +35,8 @@ def cart_with(app, *items):
 
 
 def test_an_order_snapshots_lines_and_takes_stock(app, make_product):
-    lamp = make_product("Lamp", price=2500, stock=5)
-    mug = make_product("Mug", price=900, stock=3)
+    lamp = make_product("Lamp", price=2500, stock=5).id
+    mug = make_product("Mug", price=900, stock=3).id
     cart_id = cart_with(app, (lamp, 2), (mug, 1))
     with app.app_context():
         changes_before = db.session.execute(select(func.count(ProductChange.id))).scalar_one()
@@ -56,7 +56,7 @@ def test_an_order_snapshots_lines_and_takes_stock(app, make_product):
 
 
 def test_the_same_form_makes_one_order(app, make_product):
-    lamp = make_product("Lamp", stock=5)
+    lamp = make_product("Lamp", stock=5).id
     cart_id = cart_with(app, (lamp, 1))
     with app.app_context():
         first = place(app, cart_id).order
@@ -67,7 +67,7 @@ def test_the_same_form_makes_one_order(app, make_product):
 
 
 def test_concurrent_submits_of_one_form_make_one_order(app, make_product):
-    lamp = make_product("Lamp", stock=50)
+    lamp = make_product("Lamp", stock=50).id
     cart_id = cart_with(app, (lamp, 1))
     barrier, results = threading.Barrier(6), []
 
@@ -89,7 +89,7 @@ def test_concurrent_submits_of_one_form_make_one_order(app, make_product):
 
 
 def test_buyers_of_the_last_items_never_take_stock_below_zero(app, make_product):
-    lamp = make_product("Lamp", stock=3)
+    lamp = make_product("Lamp", stock=3).id
     carts = [cart_with(app, (lamp, 1)) for _ in range(8)]
     barrier, results = threading.Barrier(8), []
 
@@ -112,8 +112,8 @@ def test_buyers_of_the_last_items_never_take_stock_below_zero(app, make_product)
 
 
 def test_a_line_out_of_stock_leaves_nothing_behind(app, make_product):
-    lamp = make_product("Lamp", stock=5)
-    mug = make_product("Mug", stock=5)
+    lamp = make_product("Lamp", stock=5).id
+    mug = make_product("Mug", stock=5).id
     cart_id = cart_with(app, (lamp, 1), (mug, 2))
     with app.app_context():
         db.session.execute(db.update(Product).where(Product.id == mug).values(stock=1))  # sold elsewhere
@@ -145,7 +145,7 @@ def test_a_line_out_of_stock_leaves_nothing_behind(app, make_product):
 
 
 def test_a_price_change_since_the_review_is_shown_not_charged(app, make_product):
-    lamp = make_product("Lamp", price=2500, stock=5)
+    lamp = make_product("Lamp", price=2500, stock=5).id
     cart_id = cart_with(app, (lamp, 1))
     with app.app_context():
         from app.cart.summary import load_cart
@@ -167,7 +167,7 @@ def test_an_empty_cart_places_nothing(app):
 
 
 def test_stock_comes_back_exactly_once(app, make_product):
-    lamp = make_product("Lamp", stock=5)
+    lamp = make_product("Lamp", stock=5).id
     cart_id = cart_with(app, (lamp, 2))
     with app.app_context():
         order = place(app, cart_id).order
@@ -189,8 +189,8 @@ def in_stock_in_index(app, product_id):
 def test_the_search_index_stops_offering_a_product_the_moment_it_sells_out(app, make_product):
     from app.search.indexing import rebuild_index
 
-    lamp = make_product("Lamp", stock=3)
-    mug = make_product("Mug", stock=50)
+    lamp = make_product("Lamp", stock=3).id
+    mug = make_product("Mug", stock=50).id
     with app.app_context():
         rebuild_index(app.config["SEARCH_INDEX_DIR"], db.session)
     assert in_stock_in_index(app, lamp)

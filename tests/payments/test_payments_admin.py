@@ -19,7 +19,7 @@ def admin(auth):
 
 def place(app, shopper, make_product, capture="immediate", price=2000):
     app.config["PAYMENT_CAPTURE"] = capture
-    lamp = make_product("Lamp", price=price, stock=5)
+    lamp = make_product("Lamp", price=price, stock=5).id
     assert shopper.place(shopper.ready(lamp, email="buyer@example.com"), VISA).status_code == 303
     return order_row(app).number, lamp
 
@@ -136,7 +136,7 @@ def test_ship_deliver_and_what_the_machine_refuses(app, admin, shopper, make_pro
 
 
 def test_cancel_an_unpaid_order(app, admin, shopper, make_product, standin):
-    lamp = make_product("Lamp", stock=5)
+    lamp = make_product("Lamp", stock=5).id
     form = shopper.ready(lamp)
     standin.next_sale = ["500"]
     shopper.place(form, VISA)

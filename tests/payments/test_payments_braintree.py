@@ -18,7 +18,7 @@ def app_config(standin, smtp_server):
 
 
 def test_the_review_page_loads_dropin_with_a_client_token_and_a_wider_csp(client, shopper, make_product, standin):
-    shopper.ready(make_product("Lamp"))
+    shopper.ready(make_product("Lamp").id)
     contact_csp = client.get("/checkout/contact").headers["Content-Security-Policy"]
     assert "braintreegateway" not in contact_csp
     page = client.get("/checkout/review")
@@ -36,7 +36,7 @@ def test_the_review_page_loads_dropin_with_a_client_token_and_a_wider_csp(client
 
 
 def test_without_a_client_token_the_page_says_card_payments_are_unavailable(client, shopper, make_product, standin):
-    shopper.ready(make_product("Lamp"))
+    shopper.ready(make_product("Lamp").id)
     standin.always = "500"
     page = client.get("/checkout/review")
     assert "Card payments are unavailable right now" in page.get_data(as_text=True)
@@ -44,7 +44,7 @@ def test_without_a_client_token_the_page_says_card_payments_are_unavailable(clie
 
 
 def test_a_sale_goes_to_the_gateway_with_the_order_number(app, client, shopper, make_product, standin, smtp_server):
-    lamp = make_product("Lamp", price=1999, stock=5)
+    lamp = make_product("Lamp", price=1999, stock=5).id
     response = shopper.place(shopper.ready(lamp, 2), VISA)
     assert response.status_code == 303
     order = order_row(app)
@@ -58,7 +58,7 @@ def test_a_sale_goes_to_the_gateway_with_the_order_number(app, client, shopper, 
 
 
 def test_double_submit_and_replay_make_one_order_and_one_charge(app, client, shopper, make_product, standin):
-    lamp = make_product("Lamp", stock=5)
+    lamp = make_product("Lamp", stock=5).id
     form = shopper.ready(lamp)
     clients = [client] + [app.test_client() for _ in range(4)]
     for other in clients[1:]:
@@ -85,7 +85,7 @@ def test_double_submit_and_replay_make_one_order_and_one_charge(app, client, sho
 
 
 def test_a_declined_card_then_a_good_one_charge_once(app, shopper, make_product, standin):
-    lamp = make_product("Lamp", stock=5)
+    lamp = make_product("Lamp", stock=5).id
     form = shopper.ready(lamp)
     declined = shopper.place(form, DECLINED_VISA)
     assert declined.status_code == 422 and "Your bank declined the payment." in declined.get_data(as_text=True)
@@ -97,7 +97,7 @@ def test_a_declined_card_then_a_good_one_charge_once(app, shopper, make_product,
 
 def test_a_500_leaves_the_order_pending_until_reconcile_finds_nothing_was_charged(app, client, runner, shopper,
                                                                                 make_product, standin, smtp_server):
-    lamp = make_product("Lamp", stock=5)
+    lamp = make_product("Lamp", stock=5).id
     standin.next_sale = ["500"]
     response = shopper.place(shopper.ready(lamp), VISA)
     assert response.status_code == 303
@@ -122,7 +122,7 @@ def test_a_500_leaves_the_order_pending_until_reconcile_finds_nothing_was_charge
 
 def test_a_timeout_after_the_charge_is_settled_by_reconcile_without_charging_again(app, client, runner, shopper,
                                                                                    make_product, standin, smtp_server):
-    lamp = make_product("Lamp", stock=5)
+    lamp = make_product("Lamp", stock=5).id
     standin.next_sale = ["slow_after_charge"]
     form = shopper.ready(lamp)
     response = shopper.place(form, VISA)
@@ -138,7 +138,7 @@ def test_a_timeout_after_the_charge_is_settled_by_reconcile_without_charging_aga
 
 
 def test_reconcile_settles_a_charge_whose_answer_was_lost(app, runner, shopper, make_product, standin, smtp_server):
-    lamp = make_product("Lamp", stock=5)
+    lamp = make_product("Lamp", stock=5).id
     standin.next_sale = ["slow_after_charge"]
     shopper.place(shopper.ready(lamp), VISA)
     result = runner.invoke(args=["payments", "reconcile"])
@@ -151,7 +151,7 @@ def test_reconcile_settles_a_charge_whose_answer_was_lost(app, runner, shopper, 
 
 def test_an_answer_lost_a_moment_ago_is_not_charged_again(app, shopper, make_product, standin):
     app.config["PAYMENT_UNKNOWN_WAIT_SECONDS"] = 120
-    lamp = make_product("Lamp", stock=5)
+    lamp = make_product("Lamp", stock=5).id
     standin.next_sale = ["500"]
     form = shopper.ready(lamp)
     shopper.place(form, VISA)
@@ -161,7 +161,7 @@ def test_an_answer_lost_a_moment_ago_is_not_charged_again(app, shopper, make_pro
 
 
 def test_refused_credentials_fail_the_payment_and_say_so(app, shopper, make_product, standin):
-    lamp = make_product("Lamp", stock=5)
+    lamp = make_product("Lamp", stock=5).id
     form = shopper.ready(lamp)
     standin.always = "401"
     response = shopper.place(form, VISA)
@@ -178,7 +178,7 @@ def test_a_pending_order_past_its_hold_is_released_after_asking_the_gateway(app,
     from app.orders.placement import place_order
     from app.orders.pricing import PricingRules
 
-    lamp = make_product("Lamp", stock=5)
+    lamp = make_product("Lamp", stock=5).id
     with app.app_context():
         cart = create_guest_cart()
         add_to_cart(cart.id, lamp, 2)
@@ -199,7 +199,7 @@ def test_a_pending_order_past_its_hold_is_released_after_asking_the_gateway(app,
 
 def test_reconcile_exits_non_zero_when_the_gateway_does_not_answer(app, runner, shopper, make_product, standin):
     standin.next_sale = ["500"]
-    shopper.place(shopper.ready(make_product("Lamp")), VISA)
+    shopper.place(shopper.ready(make_product("Lamp").id), VISA)
     standin.always = "500"
     result = runner.invoke(args=["payments", "reconcile"])
     assert result.exit_code == 1 and "gateway unavailable 1" in result.output

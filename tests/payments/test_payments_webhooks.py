@@ -21,7 +21,7 @@ def sdk(standin):
 
 @pytest.fixture
 def paid_order(app, client, shopper, make_product, standin):
-    form = shopper.ready(make_product("Lamp", stock=5))
+    form = shopper.ready(make_product("Lamp", stock=5).id)
     assert shopper.place(form, VISA).status_code == 303
     order = order_row(app)
     return order.number, order.payments[0].transaction_id

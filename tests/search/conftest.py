@@ -1,31 +1,11 @@
-"""Search fixtures: products made through the catalog services (so the change log and the index follow)."""
+"""Search fixtures: `search(text, **filters)` runs the real back end (products come from make_product,
+which writes through the catalog services, so the change log and the index follow)."""
 import pytest
 from sqlalchemy import select
 
-from app.catalog.models import Category, Product
-from app.catalog.services import create_product
+from app.catalog.models import Product
 from app.search.backend import find_products
 from app.search.results import SearchQuery
-
-
-@pytest.fixture
-def make_product(db):
-    """create_product with sensible defaults; returns the product id."""
-    counter = {"n": 0}
-
-    def make(name, description="", price=1000, stock=5, category="audio", brand="Testbrand", **extra):
-        counter["n"] += 1
-        category_row = db.session.execute(select(Category).where(Category.slug == category)).scalar_one_or_none()
-        if category_row is None:
-            category_row = Category(slug=category, name=category.title())
-            db.session.add(category_row)
-            db.session.commit()
-        product = create_product(sku=f"TST-{counter['n']:06d}", slug=f"test-{counter['n']}", name=name, brand=brand,
-                                 description=description, price=price, stock=stock, category_id=category_row.id,
-                                 **extra)
-        return product.id
-
-    return make
 
 
 @pytest.fixture

@@ -9,33 +9,33 @@ from tests.search.conftest import names
 
 
 def test_exact_name_match_beats_description_mention(make_product, search):
-    mention = make_product("Plain Desk Lamp", description="Pairs well with any zorblax on your desk.")
-    exact = make_product("Zorblax Reading Light", description="A warm light.")
+    mention = make_product("Plain Desk Lamp", description="Pairs well with any zorblax on your desk.").id
+    exact = make_product("Zorblax Reading Light", description="A warm light.").id
     result = search("zorblax")
     assert result.backend == "whoosh"
     assert result.product_ids == [exact, mention]
 
 
 def test_stemming_matches_other_word_forms(make_product, search):
-    kettle = make_product("Copper Kettles", description="Boils quickly.")
+    kettle = make_product("Copper Kettles", description="Boils quickly.").id
     assert search("kettle").product_ids == [kettle]
     assert search("boiling").product_ids == [kettle]
 
 
 def test_one_typo_in_a_long_word_is_forgiven_and_corrected(make_product, search):
-    headphones = make_product("Studio Headphones", description="Closed back.")
+    headphones = make_product("Studio Headphones", description="Closed back.").id
     result = search("hedphones")
     assert result.product_ids == [headphones]
     assert result.corrected_text == "headphones"
 
 
 def test_short_words_are_not_widened(make_product, search):
-    make_product("Oak Table")
+    make_product("Oak Table").id
     assert search("oat").total == 0  # three letters: "oat" must not become "oak"
 
 
 def test_no_match_offers_did_you_mean(make_product, search):
-    make_product("Espresso Machine", description="Fifteen bar pump.")
+    make_product("Espresso Machine", description="Fifteen bar pump.").id
     result = search("espressso macine")  # two edits, then one
     assert result.corrected_text == "espresso machine"
 
@@ -43,17 +43,16 @@ def test_no_match_offers_did_you_mean(make_product, search):
 def test_only_active_products_are_found(make_product, search):
     from app.catalog.services import deactivate_product
 
-    hidden = make_product("Quartz Clock")
+    hidden = make_product("Quartz Clock").id
     deactivate_product(hidden)
     assert search("quartz").total == 0
 
 
 def test_brand_category_and_sku_are_searchable(make_product, search):
-    pid = make_product("Field Recorder", brand="Kestrelwave", category="audio")
+    pid = make_product("Field Recorder", brand="Kestrelwave", category="audio", sku="FLD-000123").id
     assert search("kestrelwave").product_ids == [pid]
     assert pid in search("audio recorder").product_ids
-    sku = pid and "tst-000001"
-    assert search(sku.upper()).product_ids[:1] == [pid]
+    assert search("FLD-000123").product_ids[:1] == [pid]
 
 
 @pytest.fixture
@@ -108,7 +107,7 @@ def test_pagination_edges(catalog, search):
 
 
 def test_highlights_are_escaped_and_marked(make_product, search):
-    pid = make_product("Kettle <b>&amp; Co</b>", description="A kettle for <script>tea</script> lovers.")
+    pid = make_product("Kettle <b>&amp; Co</b>", description="A kettle for <script>tea</script> lovers.").id
     result = search("kettle")
     assert result.highlights[pid]["name"] == "<mark>Kettle</mark> &lt;b&gt;&amp;amp; Co&lt;/b&gt;"
     assert "&lt;script&gt;" in result.highlights[pid]["snippet"]
@@ -141,8 +140,8 @@ def test_as_you_type_matches_the_last_word_as_a_prefix(make_product, db, app):
     from app.search.whoosh_backend import suggest_products
 
     index_dir = app.config["SEARCH_INDEX_DIR"]
-    phones = make_product("Wireless Headphones", description="Over ear.")
-    speaker = make_product("Wireless Speaker", description="Loud.")
+    phones = make_product("Wireless Headphones", description="Over ear.").id
+    speaker = make_product("Wireless Speaker", description="Loud.").id
     assert set(suggest_products(index_dir, "wi")[0]) == {phones, speaker}
     assert suggest_products(index_dir, "wireless hea")[0] == [phones]
     assert suggest_products(index_dir, "headphone")[0] == [phones]  # past the stem "headphon"
@@ -150,5 +149,5 @@ def test_as_you_type_matches_the_last_word_as_a_prefix(make_product, db, app):
 
 
 def test_names_helper_sanity(make_product, db):
-    pid = make_product("Named Thing")
+    pid = make_product("Named Thing").id
     assert names(db, [pid]) == ["Named Thing"]

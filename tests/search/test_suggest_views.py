@@ -11,7 +11,7 @@ def app_config():
 
 
 def test_fragment_lists_matching_products_with_thumbnail_highlight_and_price(make_product, client, hx, search):
-    pid = make_product("Wireless Headphones", price=12999)
+    pid = make_product("Wireless Headphones", price=12999).id
     search("warm up")  # build the index
     response = client.get("/search/suggest?q=head", headers=hx)
     html = response.get_data(as_text=True)
@@ -29,7 +29,7 @@ def test_a_product_change_shows_in_the_next_fragment(make_product, client, hx, s
     """The fragment is remembered per text and index version; a change makes a new version."""
     from app.catalog.services import deactivate_product, update_product
 
-    pid = make_product("Copper Kettle", price=4999)
+    pid = make_product("Copper Kettle", price=4999).id
     search("warm up")
     assert "$49.99" in client.get("/search/suggest?q=kett", headers=hx).get_data(as_text=True)
     assert "$49.99" in client.get("/search/suggest?q=kett", headers=hx).get_data(as_text=True)  # remembered
@@ -44,14 +44,14 @@ def test_a_product_change_shows_in_the_next_fragment(make_product, client, hx, s
 
 def test_at_most_eight_suggestions(make_product, client, hx, search):
     for n in range(12):
-        make_product(f"Lantern {n}")
+        make_product(f"Lantern {n}").id
     search("lantern")
     html = client.get("/search/suggest?q=lan", headers=hx).get_data(as_text=True)
     assert html.count('class="suggestion" role="option"') == 8
 
 
 def test_empty_and_unmatched_text(make_product, client, hx, search):
-    make_product("Lantern")
+    make_product("Lantern").id
     search("lantern")
     empty = client.get("/search/suggest?q=", headers=hx).get_data(as_text=True)
     assert "role=\"option\"" not in empty and "No quick matches" not in empty

@@ -16,8 +16,8 @@ from app.search.verify import verify_index
 
 
 def test_edit_and_delete_update_the_index_at_once(make_product, search):
-    pid = make_product("Granite Mortar", description="Heavy.")
-    other = make_product("Granite Pestle")
+    pid = make_product("Granite Mortar", description="Heavy.").id
+    other = make_product("Granite Pestle").id
     assert search("mortar").product_ids == [pid]
     update_product(pid, name="Marble Mortar")
     assert search("marble").product_ids == [pid]
@@ -30,8 +30,8 @@ def test_edit_and_delete_update_the_index_at_once(make_product, search):
 
 def test_watermark_follows_the_change_log(make_product, app, db, search):
     search("anything")  # the first search builds the index
-    make_product("First")
-    make_product("Second")
+    make_product("First").id
+    make_product("Second").id
     latest = db.session.execute(select(ProductChange.id).order_by(ProductChange.id.desc())).scalars().first()
     assert live_searcher(app.config["SEARCH_INDEX_DIR"]).watermark == latest
 
@@ -47,7 +47,7 @@ def test_watermark_stops_at_a_fresh_gap_but_not_at_an_old_one():
 
 def test_a_server_catches_up_from_the_change_log(make_product, app, db, search):
     """Another server (or a direct write) changed the database: the next search catches up."""
-    pid = make_product("Walnut Tray")
+    pid = make_product("Walnut Tray").id
     app.config["SEARCH_SYNC_INTERVAL"] = 0
     from app.catalog.models import Product
 
@@ -59,8 +59,8 @@ def test_a_server_catches_up_from_the_change_log(make_product, app, db, search):
 
 def test_verify_detects_drift_and_sync_repairs_it(make_product, app, db, runner, search):
     assert runner.invoke(args=["search", "verify"]).exit_code == 2  # no index yet
-    pid = make_product("Brass Bell")
-    make_product("Brass Hook")
+    pid = make_product("Brass Bell").id
+    make_product("Brass Hook").id
     search("brass")
     assert runner.invoke(args=["search", "verify"]).exit_code == 0
     from app.catalog.models import Product
@@ -91,7 +91,7 @@ def test_reindex_if_missing_builds_once_then_only_catches_up(seeded, app, runner
     result = runner.invoke(args=["search", "reindex", "--if-missing", "--procs", "1"])
     assert result.exit_code == 0 and "Indexed 24 products" in result.output, result.output
     first = current_path(index_dir)
-    make_product("Pewter Jug")  # a change for the second run to apply
+    make_product("Pewter Jug").id  # a change for the second run to apply
     result = runner.invoke(args=["search", "reindex", "--if-missing"])
     assert result.exit_code == 0 and "already there" in result.output, result.output
     assert current_path(index_dir) == first  # no rebuild
@@ -151,7 +151,7 @@ def _edit_in_process(database_url, index_dir, product_ids, tag, barrier):
 
 
 def test_two_processes_updating_the_index_at_once(make_product, app, db, search):
-    ids = [make_product(f"Concurrent Item {n}") for n in range(12)]
+    ids = [make_product(f"Concurrent Item {n}").id for n in range(12)]
     search("concurrent")  # the index exists before the writers start
     context = multiprocessing.get_context("spawn")
     barrier = context.Barrier(2)
@@ -169,7 +169,7 @@ def test_two_processes_updating_the_index_at_once(make_product, app, db, search)
 
 
 def test_broken_index_falls_back_to_the_database(make_product, app, client, caplog, search, hx):
-    pid = make_product("Teak Stool")
+    pid = make_product("Teak Stool").id
     index_dir = app.config["SEARCH_INDEX_DIR"]
     assert search("teak").backend == "whoosh"  # builds the index
     live = current_path(index_dir)
