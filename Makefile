@@ -15,18 +15,22 @@ ADMIN_EMAIL ?= admin@example.com
 HTMX_VERSION := 2.0.11
 HTMX_INTEGRITY := sha512-Thx/WtpeOQqSrqBCw/A1cwGJGg4UrVa3+sW0GmrM3p4gJgO89ecH4qtbnyzDDWFvBTqjnIMCgELTNt636dtamA==
 HTMX_JS := static/vendor/htmx.min.js
+# Braintree Drop-in (the card form on the payment page when Braintree is configured), pinned the same way.
+DROPIN_VERSION := 1.48.0
+DROPIN_INTEGRITY := sha512-wijOaQ8OHnwam0mfhhYYaEb+Jc06W5dNe+ExSJBjoonOTMJc30/WwafMTZM9UitrwwtF/BJ+GxwARnS8Ablh0g==
+DROPIN_JS := static/vendor/dropin.js
 
-.PHONY: help run test install install-dev lock htmx db seed index admin serve bench clean
+.PHONY: help run test install install-dev lock htmx dropin db seed index admin serve bench clean
 
 help:
 	@echo "make run    install everything, migrate, seed a demo catalog, serve on http://127.0.0.1:$(PORT)"
 	@echo "make test   install test dependencies and run the whole suite"
-	@echo "make bench  run the benchmarks in bench/ (search relevance first, then speed)"
+	@echo "make bench  run the benchmarks in bench/ (search relevance first, then speed, then checkout)"
 	@echo "make lock   refresh requirements.lock and requirements-dev.lock after editing requirements*.txt"
 
-run: install htmx instance/config.py db seed index admin serve
+run: install htmx dropin instance/config.py db seed index admin serve
 
-test: install-dev htmx
+test: install-dev htmx dropin
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # --- installation -------------------------------------------------------------------------------
@@ -74,6 +78,18 @@ $(HTMX_JS): Makefile
 	mkdir -p $(dir $@); cp "$$tmp/package/dist/htmx.min.js" $@; \
 	echo "htmx $(HTMX_VERSION) installed in $@ (integrity checked)"
 
+# Drop-in from the npm registry, checked against DROPIN_INTEGRITY like htmx; its browser bundle and
+# stylesheet go to static/vendor/ (served by us: the payment page loads no script from a CDN).
+dropin: $(DROPIN_JS)
+$(DROPIN_JS): Makefile
+	@command -v npm >/dev/null || { echo "npm is needed to install braintree-web-drop-in $(DROPIN_VERSION) (install Node.js and npm, then run make again)" >&2; exit 1; }
+	@tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
+	(cd "$$tmp" && npm pack --silent braintree-web-drop-in@$(DROPIN_VERSION) >/dev/null 2>"$$tmp/npm.log") || { cat "$$tmp/npm.log" >&2; echo "could not fetch braintree-web-drop-in@$(DROPIN_VERSION) with npm" >&2; exit 1; }; \
+	$(PYTHON) -c 'import base64, hashlib, sys; data = open(sys.argv[1], "rb").read(); got = "sha512-" + base64.b64encode(hashlib.sha512(data).digest()).decode(); sys.exit(0 if got == sys.argv[2] else "braintree-web-drop-in package integrity mismatch: got " + got)' "$$tmp/braintree-web-drop-in-$(DROPIN_VERSION).tgz" '$(DROPIN_INTEGRITY)'; \
+	tar -xzf "$$tmp/braintree-web-drop-in-$(DROPIN_VERSION).tgz" -C "$$tmp" package/dist/browser/dropin.js package/dropin.css; \
+	mkdir -p $(dir $@); cp "$$tmp/package/dropin.css" $(dir $@)dropin.css; cp "$$tmp/package/dist/browser/dropin.js" $@; \
+	echo "braintree-web-drop-in $(DROPIN_VERSION) installed in $@ (integrity checked)"
+
 # A random SECRET_KEY for this checkout, written once; production sets its own (see README).
 instance/config.py:
 	@mkdir -p instance
@@ -103,9 +119,10 @@ serve:
 	@echo "Serving the shop on http://127.0.0.1:$(PORT)"
 	$(FLASK) run --host 127.0.0.1 --port $(PORT)
 
-bench: install-dev htmx
+bench: install-dev htmx dropin
 	$(BIN)/python -m bench.relevance
 	$(BIN)/python -m bench
+	$(BIN)/python -m bench.checkout --standin
 
 clean:
 	rm -rf $(VENV) static/vendor .pytest_cache

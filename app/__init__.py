@@ -91,11 +91,15 @@ def register_blueprints(app):
     from app.auth import bp as auth_bp
     from app.cart import bp as cart_bp
     from app.catalog import bp as catalog_bp
+    from app.checkout import bp as checkout_bp
     from app.mail import bp as mail_bp
     from app.ops import bp as ops_bp
+    from app.orders import bp as orders_bp
+    from app.payments import bp as payments_bp
     from app.search import bp as search_bp
 
-    for bp in (ops_bp, catalog_bp, search_bp, auth_bp, cart_bp, admin_bp, mail_bp):
+    for bp in (ops_bp, catalog_bp, search_bp, auth_bp, cart_bp, checkout_bp, orders_bp, payments_bp, admin_bp,
+               mail_bp):
         app.register_blueprint(bp)
 
 
@@ -110,9 +114,10 @@ def register_commands(app):
     from app.cart.cli import cart_cli
     from app.catalog.cli import seed_cli
     from app.mail.cli import mail_cli
+    from app.payments.cli import payments_cli
     from app.search.cli import search_cli
 
-    for group in (seed_cli, users_cli, cart_cli, search_cli, mail_cli):
+    for group in (seed_cli, users_cli, cart_cli, search_cli, mail_cli, payments_cli):
         app.cli.add_command(group)
 
 

@@ -3,6 +3,7 @@
 Every setting an operator may change is listed in DEFAULTS with its default, so this file is also the
 reference for what can be set.
 """
+import json
 import os
 from datetime import timedelta
 from pathlib import Path
@@ -74,11 +75,38 @@ DEFAULTS = {
     "RATELIMIT_REGISTER": "10 per hour",
     "RATELIMIT_RESET": "5 per hour",
     "RATELIMIT_REVERIFY": "3 per hour",
+    # Declined payments per cart and per client address: stops a stolen-card tester, never a shopper.
+    "RATELIMIT_PAYMENT": "10 per hour",
+    # Checkout (docs/checkout.md). Shipping: flat rates in minor units; a method with free_from_threshold
+    # ships free from FREE_SHIPPING_FROM. From the environment: JSON.
+    "SHIPPING_METHODS": [
+        {"code": "standard", "name": "Standard delivery", "detail": "3 to 5 working days", "price": 495,
+         "free_from_threshold": True},
+        {"code": "express", "name": "Express delivery", "detail": "next working day", "price": 1495,
+         "free_from_threshold": False},
+    ],
+    # Tax rates in basis points (725 = 7.25 %) by "COUNTRY-REGION" or "COUNTRY" (ISO codes, upper case),
+    # e.g. {"US-CA": 725, "DE": 1900}; an address with no entry pays none. Added on top of the prices as
+    # its own line. TAX_ON_SHIPPING also taxes the shipping charge. From the environment: JSON.
+    "TAX_RATES": {},
+    "TAX_ON_SHIPPING": False,
+    # Payments: "immediate" submits each sale for settlement; "manual" only authorizes (an admin captures).
+    "PAYMENT_CAPTURE": "immediate",
+    # A pending order holds its stock this long; `flask payments reconcile` then asks the gateway and,
+    # if nothing was charged, gives the stock back.
+    "PAYMENT_HOLD_MINUTES": 30,
+    # An attempt whose answer was lost (timeout, 5xx) is left alone this long before it is looked up at
+    # the gateway and, if not found there, counted as not charged (the request may still be in flight).
+    "PAYMENT_UNKNOWN_WAIT_SECONDS": 120,
     # Braintree: without credentials the shop runs in offline test mode.
     "BRAINTREE_ENVIRONMENT": "sandbox",
     "BRAINTREE_MERCHANT_ID": None,
     "BRAINTREE_PUBLIC_KEY": None,
     "BRAINTREE_PRIVATE_KEY": None,
+    "BRAINTREE_MERCHANT_ACCOUNT_ID": None,  # the account (and so the currency) sales go to; None: the default
+    "BRAINTREE_TIMEOUT": 20,  # seconds for each call to the gateway
+    # Tests only: the base URL (http://127.0.0.1:PORT) of a gateway stand-in that the SDK talks to instead.
+    "BRAINTREE_ENVIRONMENT_URL": None,
     "LOG_LEVEL": "INFO",
 }
 
@@ -113,10 +141,20 @@ ENVIRONMENT = {
     "RATELIMIT_REGISTER": str,
     "RATELIMIT_RESET": str,
     "RATELIMIT_REVERIFY": str,
+    "RATELIMIT_PAYMENT": str,
+    "SHIPPING_METHODS": json.loads,
+    "TAX_RATES": json.loads,
+    "TAX_ON_SHIPPING": _truthy,
+    "PAYMENT_CAPTURE": str,
+    "PAYMENT_HOLD_MINUTES": int,
+    "PAYMENT_UNKNOWN_WAIT_SECONDS": int,
     "BRAINTREE_ENVIRONMENT": str,
     "BRAINTREE_MERCHANT_ID": str,
     "BRAINTREE_PUBLIC_KEY": str,
     "BRAINTREE_PRIVATE_KEY": str,
+    "BRAINTREE_MERCHANT_ACCOUNT_ID": str,
+    "BRAINTREE_TIMEOUT": int,
+    "BRAINTREE_ENVIRONMENT_URL": str,
     "LOG_LEVEL": str,
 }
 

@@ -5,7 +5,7 @@ A *fragment request* is one that htmx made to swap part of the page: `HX-Request
 miss wants the whole page too). Every response whose body depends on that sends `Vary: HX-Request`, so
 no cache hands a fragment to a full-page visit or the other way round.
 """
-from flask import make_response, render_template, request
+from flask import make_response, redirect, render_template, request
 
 
 def is_htmx_request():
@@ -30,3 +30,13 @@ def render(page, partial, status=200, **context):
     template = partial if is_fragment_request() else page
     response = make_response(render_template(template, **context), status)
     return add_vary(response)
+
+
+def see_other(url):
+    """After a successful POST (or a step that sends the shopper elsewhere): 303 for a plain request; for
+    htmx, 204 with HX-Redirect, so htmx loads `url` as a whole page instead of swapping it into a target."""
+    if is_htmx_request():
+        response = make_response("", 204)
+        response.headers["HX-Redirect"] = url
+        return add_vary(response)
+    return add_vary(redirect(url, 303))

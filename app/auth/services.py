@@ -12,6 +12,7 @@ from app.database import utcnow
 from app.extensions import db
 from app.mail.services import queue_email
 from app.ops.links import external_url
+from app.orders.services import attach_guest_orders
 
 
 class AccountError(Exception):
@@ -93,6 +94,7 @@ def resend_verification(user, now=None):
 def verify_email(token, now=None, signed_in_user_id=None):
     user = user_for_token(tokens.VERIFY_EMAIL, token, now=now, signed_in_user_id=signed_in_user_id)
     user.email_verified_at = now or utcnow()
+    attach_guest_orders(user.id, user.email)  # orders placed as a guest with this address join the account
     db.session.commit()
     return user
 
@@ -214,6 +216,7 @@ def confirm_email_change(token, now=None, signed_in_user_id=None):
     old_email = user.email
     user.email = new_email
     user.email_verified_at = now or utcnow()
+    attach_guest_orders(user.id, new_email)
     queue_email(old_email, "Your email address was changed", "email_changed",
                 user=user, old_email=old_email, new_email=new_email)
     db.session.commit()

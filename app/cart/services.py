@@ -227,6 +227,26 @@ def empty_cart(cart_id):
     return removed
 
 
+def take_ordered_lines(cart_id, quantities):
+    """An order was paid: take its quantities ({product_id: quantity}) out of the cart it came from, in
+    the caller's transaction (no commit). Only what was ordered goes: a line added in another tab while
+    paying stays, and a line raised since keeps the difference."""
+    now = utcnow()
+    for product_id, quantity in quantities.items():
+        db.session.execute(
+            update(CartLine).where(CartLine.cart_id == cart_id, CartLine.product_id == product_id,
+                                   CartLine.quantity > quantity)
+            .values(quantity=CartLine.quantity - quantity, updated_at=now)
+            .execution_options(synchronize_session=False)
+        )
+        db.session.execute(
+            delete(CartLine).where(CartLine.cart_id == cart_id, CartLine.product_id == product_id,
+                                   CartLine.quantity <= quantity)
+            .execution_options(synchronize_session=False)
+        )
+    _touch(cart_id, now)
+
+
 def purge_guest_carts(older_than):
     """Delete guest carts untouched since `older_than` (their cookie has expired anyway)."""
     removed = db.session.execute(

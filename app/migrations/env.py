@@ -92,6 +92,13 @@ def run_migrations_online():
     connectable = get_engine()
 
     with connectable.connect() as connection:
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            # Batch mode rebuilds a table as copy, DROP, rename; with foreign keys on, SQLite's DROP TABLE
+            # runs the ON DELETE actions of the tables pointing at it (CASCADE would empty order_lines and
+            # payments when orders is rebuilt). Off while migrating; the connection gets them back after.
+            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            connection.commit()  # end the autobegun transaction, so Alembic's own one commits the migration
         context.configure(
             connection=connection,
             target_metadata=get_metadata(),
@@ -100,6 +107,9 @@ def run_migrations_online():
 
         with context.begin_transaction():
             context.run_migrations()
+        if sqlite:
+            connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+            connection.commit()
 
 
 if context.is_offline_mode():

@@ -1,0 +1,21 @@
+"""Order mail, through the outbox in the caller's transaction (it exists exactly when the change does).
+Every message carries the order's link (app.orders.links.order_link), built on SHOP_BASE_URL."""
+from flask import current_app
+
+from app.mail.services import queue_email
+from app.orders.links import order_link
+
+SUBJECTS = {
+    "order_confirmation": "Your order {number} is confirmed",
+    "order_authorized": "We have your order {number}",
+    "order_shipped": "Your order {number} is on its way",
+    "order_refunded": "A refund for your order {number}",
+    "order_cancelled": "Your order {number} is cancelled",
+    "order_payment_not_completed": "Your order {number}: the payment did not go through",
+}
+
+
+def queue_order_email(order, template, **context):
+    subject = SUBJECTS[template].format(number=order.number)
+    return queue_email(order.email, subject, template, order=order, link=order_link(order),
+                       currency=order.currency, shop_name=current_app.config["SHOP_NAME"], **context)
