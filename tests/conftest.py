@@ -379,6 +379,16 @@ def login():
 
 
 @pytest.fixture
+def search(app, db):
+    """search(text, **filters) -> SearchResult: the listing's real finder (the index for text, the database
+    for browsing and as the fallback)."""
+    from app.catalog.product_finder import find_products
+    from app.search.results import SearchQuery
+
+    return lambda text, **fields: find_products(SearchQuery(text=text, **fields))
+
+
+@pytest.fixture
 def csrf_token_from():
     """csrf_token_from(html) -> the first form CSRF token in the page."""
     return factories.csrf_token_in

@@ -5,6 +5,9 @@ from flask_login import user_logged_in
 bp = Blueprint("cart", __name__)
 
 from app.cart import views  # noqa: E402,F401
+from app.cart.services import add_offer  # noqa: E402
+
+bp.add_app_template_global(add_offer, "add_offer")
 
 
 @bp.record_once

@@ -71,6 +71,22 @@ def unavailable_reason(product):
 
 
 @dataclass(frozen=True)
+class AddOffer:
+    """What an add-to-cart form offers for a product now (partials/cart/add_form.html shows it)."""
+
+    orderable: bool
+    max_quantity: int  # the quantity box's maximum
+    button_label: str
+
+
+def add_offer(product):
+    reason = unavailable_reason(product)
+    if reason is None:
+        return AddOffer(True, line_maximum(product), "Add to cart")
+    return AddOffer(False, 1, "Sold out" if product.is_active else "Unavailable")
+
+
+@dataclass(frozen=True)
 class CheckoutBlocker:
     line: CartLine
     message: str

@@ -34,13 +34,18 @@ from app.catalog.models import Product
 from app.extensions import db
 from app.htmx import add_vary, is_fragment_request, render
 from app.ops.security import same_site_path
+from app.ops.shared_html import per_shopper
 
 log = logging.getLogger(__name__)
 
 
+# The hidden `next` of every cart form: the page it was rendered on (a slot in shared catalog pages).
+cart_return_path = per_shopper("cart_return_path", return_path_for_forms)
+
+
 @bp.app_context_processor
 def cart_badge_context():
-    return {"cart_count": badge_count(), "oob": False, "cart_return_path": return_path_for_forms}
+    return {"cart_count": badge_count(), "oob": False, "cart_return_path": cart_return_path}
 
 
 @bp.get("/cart")

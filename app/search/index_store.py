@@ -25,6 +25,7 @@ from pathlib import Path
 from whoosh import index as whoosh_index
 
 from app.search.columns import read_column
+from app.search.postings import TermCache
 from app.search.schema import META_ID, build_schema
 
 log = logging.getLogger(__name__)
@@ -176,8 +177,6 @@ class _Reader:
     def term_cache(self):
         """Term postings as {docnum: score}, read once per index version (see postings.py)."""
         if self._terms is None:
-            from app.search.postings import TermCache
-
             self._terms = TermCache(self.searcher)
         return self._terms
 

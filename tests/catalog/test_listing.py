@@ -117,11 +117,11 @@ def test_search_page_is_the_listing_under_its_own_url(client, make_product):
 
 
 def test_did_you_mean_link(client, many, monkeypatch):
-    # The Whoosh back end (another part of the search work) sets corrected_text; the page must show it.
-    import app.search.backend as backend
+    # The search engine sets corrected_text; the page must show it.
+    import app.catalog.listing as listing
 
-    monkeypatch.setattr(backend, "find_products", lambda query: SearchResult(
-        product_ids=[], total=0, corrected_text="speaker", backend="whoosh"))
+    monkeypatch.setattr(listing, "find_products", lambda query, categories=None, as_of=None: SearchResult(
+        product_ids=[], total=0, corrected_text="speaker", backend="database"))
     html = client.get("/search?q=spekaer&category=audio").get_data(as_text=True)
     assert re.search(r'Did you mean <a href="/search\?q=speaker&amp;category=audio" [^>]*>speaker</a>\?', html)
 
