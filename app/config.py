@@ -34,6 +34,8 @@ DEFAULTS = {
     "SEARCH_INLINE_SYNC_LIMIT": 2000,
     # Keep recent search answers per index version (False: always recompute, e.g. to measure).
     "SEARCH_ANSWER_CACHE": True,
+    # Term postings kept per worker for scoring (≈100 bytes each): memory against the speed of new queries.
+    "SEARCH_POSTINGS_CACHE": 400_000,
     # Shared catalog pages (Flask-Caching, app/catalog/page_cache.py): kept in each worker's memory, or
     # in Redis when CACHE_REDIS_URL is set (several servers then share one cache). Keys carry the
     # catalog's version, so entries never go stale; the timeout and the threshold only bound memory.
@@ -100,6 +102,7 @@ ENVIRONMENT = {
     "SHOP_BASE_URL": str,
     "TRUSTED_HOSTS": lambda v: [h.strip() for h in v.split(",") if h.strip()],
     "SEARCH_INDEX_DIR": str,
+    "SEARCH_POSTINGS_CACHE": int,
     "CACHE_REDIS_URL": str,
     "CACHE_THRESHOLD": int,
     "UPLOAD_DIR": str,

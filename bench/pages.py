@@ -166,6 +166,11 @@ def worker_rss_mb(master_pid):
 def measure(kind, size, args):
     print(f"\n## {kind}, {size:,} products (load {os.getloadavg()[0]:.2f})", flush=True)
     env, slugs = prepare_shop(kind, size, args)
+    if args.query_plans:
+        check = subprocess.run([sys.executable, "-m", "bench.query_plans", "--database-url", env["DATABASE_URL"],
+                                "--index-dir", env["SEARCH_INDEX_DIR"]], cwd=ROOT, env={**os.environ, **env},
+                               capture_output=True, text=True)
+        print(check.stdout.rstrip() or check.stderr.rstrip()[-2000:], flush=True)
     urls = page_urls(slugs, args.seed)
     headers = {"Accept-Encoding": args.accept_encoding} if args.accept_encoding else {}
     process, port = start_server(env, args.workers)
@@ -209,6 +214,8 @@ def main():
     parser.add_argument("--data", type=Path, default=ROOT / "bench" / "out" / "pages")
     parser.add_argument("--pg-url", default=os.environ.get("BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432"))
     parser.add_argument("--pg-prefix", default="shop_bench", help="PostgreSQL databases are <prefix>_<size>")
+    parser.add_argument("--no-query-plans", dest="query_plans", action="store_false",
+                        help="skip the EXPLAIN check of every catalog query (bench/query_plans.py)")
     parser.add_argument("--accept-encoding", default="",
                         help=f'send this Accept-Encoding (a browser sends "{BROWSER_ENCODINGS}"); default none')
     args = parser.parse_args()

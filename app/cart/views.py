@@ -23,7 +23,7 @@ from app.cart.services import (
     CartError,
     LineNotFound,
     QuantityUnavailable,
-    add_to_cart,
+    add_checked,
     check_addable,
     empty_cart,
     remove_line,
@@ -67,10 +67,9 @@ def add():
         return _refused(first_error(form), back, "partials/cart/add_form.html", **form_context)
     try:
         cart = current_cart()
-        if cart is None:
-            check_addable(product.id, form.quantity.data)  # no empty guest cart for a refused add
-            cart = current_cart(create=True)
-        add_to_cart(cart.id, product.id, form.quantity.data)
+        product = check_addable(product.id, form.quantity.data, cart.id if cart else None)
+        cart = cart or current_cart(create=True)  # after the check: no empty guest cart for a refused add
+        add_checked(cart.id, product, form.quantity.data)
     except CartError as error:
         return _refused(str(error), back, "partials/cart/add_form.html", **form_context)
     remember_guest_cart(cart)

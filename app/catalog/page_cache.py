@@ -14,11 +14,14 @@ servers share one cache.
 from dataclasses import dataclass, field
 
 from flask import request
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from app.catalog.models import Category, ProductChange
 from app.extensions import cache, db
-from app.ops.shared_html import shared_response
+from app.ops.shared_html import shared_response, split_shared
+
+
+NEWEST_CHANGE = text(f"SELECT id, created_at FROM {ProductChange.__tablename__} ORDER BY id DESC LIMIT 1")
 
 
 @dataclass(frozen=True)
@@ -29,7 +32,7 @@ class CatalogVersion:
 
 @dataclass(frozen=True)
 class SharedPage:
-    html: bytes  # with shopper slots (app/ops/shared_html.py)
+    pieces: tuple  # the HTML split at its shopper slots (app/ops/shared_html.split_shared)
     facts: dict = field(default_factory=dict)  # what the view needs besides the HTML (e.g. a result count)
 
 
@@ -38,11 +41,9 @@ def catalog_version():
     outlives a request whenever an app context is held around several)."""
     version = request.environ.get("shop.catalog_version")
     if version is None:
-        row = db.session.execute(
-            select(ProductChange.id, ProductChange.created_at).order_by(ProductChange.id.desc()).limit(1)
-        ).first()
+        row = db.session.execute(NEWEST_CHANGE).first()  # plain SQL: this runs on every catalog request
         version = request.environ["shop.catalog_version"] = (
-            CatalogVersion(row.id, f"{row.id}.{row.created_at.timestamp():.6f}") if row else CatalogVersion(0, "0"))
+            CatalogVersion(row[0], f"{row[0]}.{row[1]}") if row else CatalogVersion(0, "0"))
     return version
 
 
@@ -66,7 +67,7 @@ def shared_page(key, render):
     page = cache.get(full_key)
     if page is None:
         html, facts, storable = render()
-        page = SharedPage(html.encode(), facts)
+        page = SharedPage(split_shared(html), facts)
         if storable:
             cache.set(full_key, page)
     return page
@@ -77,4 +78,4 @@ def page_key(key):
 
 
 def page_response(key, page, status=200):
-    return shared_response(page.html, page_key(key), status)
+    return shared_response(page.pieces, page_key(key), status)

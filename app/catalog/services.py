@@ -4,8 +4,6 @@ up to date. Other servers' indexes catch up from the change log on their own.
 
 Call these from views, the admin and the CLI; never write Product rows directly if search should see it.
 """
-from sqlalchemy import select
-
 from app.catalog.models import Category, Product, ProductChange, ProductImage
 from app.extensions import db
 from app.search.indexing import sync_after_write
@@ -101,7 +99,3 @@ def create_category(slug, name, description="", position=0):
     db.session.add(ProductChange(product_id=category.id, kind="category"))
     db.session.commit()
     return category
-
-
-def product_by_sku(sku):
-    return db.session.execute(select(Product).where(Product.sku == sku)).scalar_one_or_none()

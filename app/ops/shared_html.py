@@ -3,9 +3,9 @@
 A catalog page is the same for everybody except a few small parts: the CSRF token (in the page's
 htmx headers and every add-to-cart form), the forms' return path, the account links with the cart
 badge, the "confirm your email" banner and the flashed messages. `render_shared()` renders a template
-with a slot marker where each of those goes; the result can be cached and served to anyone, because
-`fill_shopper_slots()` replaces the markers for the shopper of the current request (a regex pass over
-bytes; the slot parts are rendered once each). A marker starts with "<", which autoescaping turns into
+with a slot marker where each of those goes; the result, split at the markers (`split_shared()`), can be
+cached and served to anyone, because `fill_shopper_slots()` joins the pieces with the values of the
+shopper of the current request (each slot part rendered once, and only when there is something to show). A marker starts with "<", which autoescaping turns into
 "&lt;" in anything that comes from data, so no product name or query text can ever forge one.
 
 Conditional GET: `shared_response()` gives an anonymous shopper's page a weak ETag made of the page's
@@ -46,9 +46,18 @@ def shared_render():
         g.shared_render = False
 
 
+class ShopperValueInSharedPage(RuntimeError):
+    """A shared render produced a value of the shopper's: it must not be cached for everybody."""
+
+
 def render_shared(template, **context):
+    token_field = current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
+    token_before = token_field in g  # Flask-WTF keeps the request's signed token in g once made
     with shared_render():
-        return render_template(template, **context)
+        html = render_template(template, **context)
+    if token_field in g and not token_before:
+        raise ShopperValueInSharedPage(f"{template} rendered a real CSRF token; use the slot-aware csrf_token()")
+    return html
 
 
 def per_shopper(name, compute):
@@ -64,6 +73,11 @@ def per_shopper(name, compute):
 
 
 def _layout_part(name):
+    # Most visitors have no message waiting and no email to confirm: nothing to render.
+    if name == "flashes" and not session.get("_flashes"):
+        return Markup("")
+    if name == "verify_banner" and not (current_user.is_authenticated and not current_user.is_verified):
+        return Markup("")
     return Markup(render_template(LAYOUT_PARTS[name]))
 
 
@@ -76,6 +90,13 @@ for _name in LAYOUT_PARTS:
     _values[_name] = lambda name=_name: _layout_part(name)
 
 
+def split_shared(html: str):
+    """Shared HTML as stored: a tuple of text pieces with the slot names between them (text, name,
+    text, ..., text), so filling it is one join, with no search through the page per request."""
+    pieces = _SLOT_PATTERN.split(html.encode())
+    return tuple(piece.decode() if n % 2 else piece for n, piece in enumerate(pieces))
+
+
 def _value(name):
     """The shopper's value for a slot, as bytes; computed once per request (a flash is shown once)."""
     values = request.environ.setdefault("shop.shopper_slot_values", {})  # per request, even in tests that
@@ -86,11 +107,15 @@ def _value(name):
     return values[name]
 
 
-def fill_shopper_slots(html: bytes) -> bytes:
-    return _SLOT_PATTERN.sub(lambda match: _value(match.group(1).decode()), html)
+def fill_shopper_slots(pieces) -> bytes:
+    names = pieces[1::2]
+    values = {name: _value(name) for name in set(names)}
+    filled = list(pieces)
+    filled[1::2] = [values[name] for name in names]
+    return b"".join(filled)
 
 
-def _anonymous_etag(page_key, html):
+def _anonymous_etag(page_key, pieces):
     """A validator for an anonymous shopper, or None: the page's cache key plus the shopper's values
     of every slot in the page. The CSRF token counts by its session secret, not its signed form (which
     changes every second but stays valid for the session, or for its time limit, part of the tag too)."""
@@ -99,22 +124,22 @@ def _anonymous_etag(page_key, html):
         return None
     time_limit = current_app.config.get("WTF_CSRF_TIME_LIMIT")
     parts = [page_key.encode(), raw_token.encode(), str(int(time.time() // (time_limit / 2)) if time_limit else 0).encode()]
-    parts += [_value(name.decode()) for name in sorted(set(_SLOT_PATTERN.findall(html))) if name != b"csrf_token"]
+    parts += [_value(name) for name in sorted(set(pieces[1::2])) if name != "csrf_token"]
     return hashlib.sha256(b"|".join(parts)).hexdigest()[:32]
 
 
-def shared_response(html: bytes, page_key, status=200):
+def shared_response(pieces, page_key, status=200):
     """The shared HTML with this shopper's parts filled in, revalidated by ETag for anonymous shoppers
     without a pending message. `page_key` must change whenever the shared HTML does (the catalog's
     keys hold its version)."""
     validated = request.method in ("GET", "HEAD") and status == 200 and not session.get("_flashes")
-    etag = _anonymous_etag(page_key, html) if validated else None
+    etag = _anonymous_etag(page_key, pieces) if validated else None
     if etag and request.if_none_match.contains_weak(etag):
         response = make_response("", 304)
     else:
-        response = make_response(fill_shopper_slots(html), status)
+        response = make_response(fill_shopper_slots(pieces), status)
         if validated and etag is None:  # the fill may have started the session (the CSRF secret)
-            etag = _anonymous_etag(page_key, html)
+            etag = _anonymous_etag(page_key, pieces)
     if etag:
         response.set_etag(etag, weak=True)
     # Browsers may keep the page but must ask again (it holds this session's token); shared caches never.

@@ -174,10 +174,11 @@ class _Reader:
             self._columns[name] = compute()
         return self._columns[name]
 
-    def term_cache(self):
-        """Term postings as {docnum: score}, read once per index version (see postings.py)."""
+    def term_cache(self, limit):
+        """Term postings as {docnum: score}, read once per index version (see postings.py); at most
+        `limit` postings are kept."""
         if self._terms is None:
-            self._terms = TermCache(self.searcher)
+            self._terms = TermCache(self.searcher, limit)
         return self._terms
 
     def cached(self, key, compute):

@@ -20,7 +20,6 @@ from whoosh.util.numeric import byte_to_length
 
 from app.search.whoosh_internals import field_length_column, numeric_column_array, plain_bm25f, posting_blocks
 
-CACHED_POSTINGS = 600_000  # postings kept per searcher (≈60 MB; measured ≈100 bytes each); a shop's words repeat
 LENGTH_TABLE = [byte_to_length(b) for b in range(256)]
 
 
@@ -32,7 +31,7 @@ class TermCache:
     """Per searcher: {(field, text): {docnum: unboosted score}} (least recently used dropped) and the
     per-segment field lengths they are computed from. Dropped with the searcher when the index changes."""
 
-    def __init__(self, searcher, limit=CACHED_POSTINGS):
+    def __init__(self, searcher, limit):
         self.searcher = searcher
         self.limit = limit
         self._terms = OrderedDict()

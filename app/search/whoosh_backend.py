@@ -151,7 +151,7 @@ def _answer(reader, built, parsed, query):
 def _match_scores(reader, whoosh_query, in_stock):
     """{docnum: relevance score} for every match (products in stock only when asked)."""
     try:
-        terms = reader.term_cache()
+        terms = reader.term_cache(current_app.config["SEARCH_POSTINGS_CACHE"])
         scores = evaluate(terms, whoosh_query)
         if in_stock:
             stocked = terms.docs("in_stock", True)
@@ -236,7 +236,7 @@ def _suggestion_docnums(reader, whoosh_query, limit, scan):
     only the first matches, not a whole posting list."""
     if isinstance(whoosh_query, And):
         try:
-            scores = evaluate(reader.term_cache(), whoosh_query)
+            scores = evaluate(reader.term_cache(current_app.config["SEARCH_POSTINGS_CACHE"]), whoosh_query)
         except Unsupported:
             pass
         else:

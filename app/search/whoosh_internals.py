@@ -62,10 +62,10 @@ def install_length_lookup_cache():
     whoosh3.W3PerDocReader._cached_reader = cached_reader  # noqa: SLF001
 
 
-def unlocked_segment_writer(ix, limitmb):
+def unlocked_segment_writer(ix, **options):
     """A writer for one new segment without taking the index lock: a forked build process writes its
     own segment and the parent commits them all together (what Whoosh's own MpWriter does)."""
-    return SegmentWriter(ix, _lk=False, limitmb=limitmb)
+    return SegmentWriter(ix, _lk=False, **options)
 
 
 def finished_segment(writer):
