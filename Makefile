@@ -16,16 +16,16 @@ HTMX_VERSION := 2.0.11
 HTMX_INTEGRITY := sha512-Thx/WtpeOQqSrqBCw/A1cwGJGg4UrVa3+sW0GmrM3p4gJgO89ecH4qtbnyzDDWFvBTqjnIMCgELTNt636dtamA==
 HTMX_JS := static/vendor/htmx.min.js
 
-.PHONY: help run test install install-dev htmx db seed index admin serve bench clean
+.PHONY: help run test install install-dev htmx digest db seed index admin serve bench bench-search bench-pages wrk clean
 
 help:
 	@echo "make run    install everything, migrate, seed a demo catalog, serve on http://127.0.0.1:$(PORT)"
 	@echo "make test   install test dependencies and run the whole suite"
-	@echo "make bench  run the benchmarks in bench/"
+	@echo "make bench  run the benchmarks in bench/ (bench-search, bench-pages)"
 
-run: install htmx instance/config.py db seed index admin serve
+run: install htmx instance/config.py db seed index digest admin serve
 
-test: install-dev htmx
+test: install-dev htmx digest
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # --- installation -------------------------------------------------------------------------------
@@ -58,6 +58,12 @@ $(HTMX_JS): Makefile
 	mkdir -p $(dir $@); cp "$$tmp/package/dist/htmx.min.js" $@; \
 	echo "htmx $(HTMX_VERSION) installed in $@ (integrity checked)"
 
+# Fingerprinted copies of the static files (css/shop-<md5>.css ...) and their manifest, which pages
+# link to and which are served with a year-long immutable cache (Flask-Static-Digest). Quick, so it
+# always runs: after seeding (the demo's placeholder images) and whenever a file changed.
+digest: install htmx
+	@SECRET_KEY=digest-only LOG_LEVEL=ERROR $(FLASK) digest compile >/dev/null && echo "static files fingerprinted (static/cache_manifest.json)"
+
 # A random SECRET_KEY for this checkout, written once; production sets its own (see README).
 instance/config.py:
 	@mkdir -p instance
@@ -87,8 +93,19 @@ serve:
 	@echo "Serving the shop on http://127.0.0.1:$(PORT)"
 	$(FLASK) run --host 127.0.0.1 --port $(PORT)
 
-bench: install-dev htmx
+bench: bench-search bench-pages
+
+bench-search: install-dev htmx
 	$(BIN)/python -m bench
+
+# Catalog pages at 1,000 and 100,000 products on SQLite and PostgreSQL (127.0.0.1:5432, user postgres;
+# databases shop_bench_<size>) against a bare route, with wrk as the load (docs/benchmarks.md).
+bench-pages: install-dev htmx digest wrk
+	$(BIN)/python -m bench.pages $(BENCH_ARGS)
+
+# wrk drives the page benchmark's concurrent clients (Debian's package, installed when missing).
+wrk:
+	@command -v wrk >/dev/null || { if [ "$$(id -u)" -eq 0 ]; then apt-get install -y -qq wrk; else sudo apt-get install -y -qq wrk; fi; }
 
 clean:
 	rm -rf $(VENV) static/vendor .pytest_cache
