@@ -39,32 +39,26 @@ def _xml(lines):
     return Response(stream_with_context(lines), mimetype="application/xml")
 
 
+def _listing(root, entry, urls):
+    """A sitemap (root "urlset", entries "url") or a sitemap index ("sitemapindex", "sitemap")."""
+    yield f'<?xml version="1.0" encoding="UTF-8"?>\n<{root} xmlns="{XMLNS}">\n'
+    for url, lastmod in urls:
+        yield f"<{entry}><loc>{escape(url)}</loc>{f'<lastmod>{lastmod}</lastmod>' if lastmod else ''}</{entry}>\n"
+    yield f"</{root}>\n"
+
+
 @bp.get("/sitemap.xml")
 def sitemap_index():
     files = [external_url("catalog.sitemap_pages")]
     files += [external_url("catalog.sitemap_products", number=n) for n in range(1, _product_files() + 1)]
-
-    def lines():
-        yield f'<?xml version="1.0" encoding="UTF-8"?>\n<sitemapindex xmlns="{XMLNS}">\n'
-        for url in files:
-            yield f"<sitemap><loc>{escape(url)}</loc></sitemap>\n"
-        yield "</sitemapindex>\n"
-
-    return _xml(lines())
+    return _xml(_listing("sitemapindex", "sitemap", [(url, None) for url in files]))
 
 
 @bp.get("/sitemaps/pages.xml")
 def sitemap_pages():
     urls = [external_url("catalog.home"), external_url("catalog.listing")]
     urls += [external_url("catalog.listing", category=row[1]) for row in category_rows()]
-
-    def lines():
-        yield f'<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="{XMLNS}">\n'
-        for url in urls:
-            yield f"<url><loc>{escape(url)}</loc></url>\n"
-        yield "</urlset>\n"
-
-    return _xml(lines())
+    return _xml(_listing("urlset", "url", [(url, None) for url in urls]))
 
 
 @bp.get("/sitemaps/products-<int:number>.xml")
@@ -75,8 +69,7 @@ def sitemap_products(number):
 
     url_for_product = external_url_builder()
 
-    def lines():
-        yield f'<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="{XMLNS}">\n'
+    def products():
         after = first
         while after < last:
             # By primary key range only (is_active checked here), so no other index is walked.
@@ -88,9 +81,7 @@ def sitemap_products(number):
                 break
             for row in rows:
                 if row.is_active:
-                    url = url_for_product("catalog.product", slug=row.slug)
-                    yield f"<url><loc>{escape(url)}</loc><lastmod>{row.updated_at.date().isoformat()}</lastmod></url>\n"
+                    yield url_for_product("catalog.product", slug=row.slug), row.updated_at.date().isoformat()
             after = rows[-1].id
-        yield "</urlset>\n"
 
-    return _xml(lines())
+    return _xml(_listing("urlset", "url", products()))
