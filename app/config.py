@@ -51,6 +51,9 @@ DEFAULTS = {
     "COMPRESS_ZSTD_LEVEL": 3,
     # Fingerprinted static files (Flask-Static-Digest; `flask digest compile` writes them, `make` runs it).
     "FLASK_STATIC_DIGEST_COMPRESSION": [],  # compressed on the fly by Flask-Compress instead
+    # Search events are written in batches: this many at once, or when the oldest has waited this long.
+    "ANALYTICS_BATCH": 50,
+    "ANALYTICS_FLUSH_SECONDS": 2.0,
     "UPLOAD_DIR": str(ROOT / "static" / "uploads"),
     "CURRENCY": "USD",
     "FREE_SHIPPING_FROM": 5000,  # minor units; 0 turns the hint off
@@ -156,6 +159,9 @@ def load_config(app, test_config=None):
         app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{Path(app.instance_path) / 'shop.db'}"
     else:
         app.config["SQLALCHEMY_DATABASE_URI"] = database_url_from_env(app.config["SQLALCHEMY_DATABASE_URI"])
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite") and app.config["SQLALCHEMY_ENGINE_OPTIONS"] == DEFAULTS["SQLALCHEMY_ENGINE_OPTIONS"]:
+        # A file has no server that could have dropped the connection: no ping before every request.
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {**DEFAULTS["SQLALCHEMY_ENGINE_OPTIONS"], "pool_pre_ping": False}
     if app.config["CACHE_REDIS_URL"] and app.config["CACHE_TYPE"] == "SimpleCache":
         app.config["CACHE_TYPE"] = "RedisCache"
     if app.config["SECURE_COOKIES"]:

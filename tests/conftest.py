@@ -80,6 +80,8 @@ def make_test_config(database_url, search_dir, **overrides):
         "SERVER_NAME": None,
         # Mailed links point where the test client sends its requests (the live server resets it).
         "SHOP_BASE_URL": "http://localhost",
+        # Search events written at once, so a test sees them (tests/catalog/test_listing.py checks the batches).
+        "ANALYTICS_BATCH": 1,
     }
     config.update(overrides)
     return config

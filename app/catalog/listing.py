@@ -2,7 +2,6 @@
 the same parameters, the same results region, the same template. This module renders it for either
 URL, once per catalog version and query (app/catalog/page_cache.py)."""
 import hashlib
-import logging
 import math
 from dataclasses import dataclass
 from urllib.parse import urlencode
@@ -10,17 +9,16 @@ from urllib.parse import urlencode
 from flask import current_app, request, url_for
 from flask_login import current_user
 
-from app.analytics.services import record_event
+from app.analytics.services import queue_event
 from app.catalog.listing_params import parse_listing_args
 from app.catalog.page_cache import catalog_version, category_rows, page_response, shared_page
 from app.catalog.product_finder import card_highlights, find_products
 from app.catalog.queries import products_in_order
-from app.extensions import db
 from app.htmx import add_vary, is_fragment_request
 from app.money import format_money
 from app.ops.shared_html import render_shared
 
-log = logging.getLogger(__name__)
+
 RESULTS_PARTIAL = "partials/catalog/results.html"
 PAGE_WINDOW = 2  # page links shown either side of the current one
 
@@ -108,14 +106,11 @@ def _render(page_template, endpoint, state, categories, fragment):
 
 def record_search(text, total):
     """A search is counted each time the first page of results is shown for a non-empty query (so paging
-    through results does not count again; a changed filter or sort is a new question and does).
-    Analytics must never break the page, so a failure here is logged and rolled back."""
+    through results does not count again; a changed filter or sort is a new question and does). The
+    event is queued and written with others (app.analytics.services.queue_event); analytics never
+    breaks the page."""
     user_id = current_user.id if current_user.is_authenticated else None
-    try:
-        record_event("search", {"query": text, "results": total}, user_id=user_id, commit=True)
-    except Exception:
-        db.session.rollback()
-        log.exception("could not record a search event")
+    queue_event("search", {"query": text, "results": total}, user_id=user_id)
 
 
 def price_range(bucket, currency=None):

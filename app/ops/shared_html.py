@@ -30,6 +30,7 @@ LAYOUT_PARTS = {
     "flashes": "partials/flash.html",
 }
 _values = {}  # slot name -> function giving the shopper's value (str: escaped when filled; Markup: as is)
+_anonymous_states = {}  # layout part -> function giving all that the part shows an anonymous shopper
 
 
 def in_shared_render():
@@ -72,12 +73,24 @@ def per_shopper(name, compute):
     return template_function
 
 
+def remember_anonymous_part(name, state):
+    """Render the layout part `name` once per value of state() for anonymous shoppers (whose part shows
+    nothing else; e.g. the account links and the cart badge depend only on the cart's count)."""
+    _anonymous_states[name] = state
+
+
 def _layout_part(name):
     # Most visitors have no message waiting and no email to confirm: nothing to render.
     if name == "flashes" and not session.get("_flashes"):
         return Markup("")
     if name == "verify_banner" and not (current_user.is_authenticated and not current_user.is_verified):
         return Markup("")
+    if name in _anonymous_states and not current_user.is_authenticated:
+        rendered = current_app.extensions.setdefault("shop.anonymous_parts", {})
+        key = (name, _anonymous_states[name]())
+        if key not in rendered:
+            rendered[key] = Markup(render_template(LAYOUT_PARTS[name]))
+        return rendered[key]
     return Markup(render_template(LAYOUT_PARTS[name]))
 
 
