@@ -41,7 +41,11 @@ def catalog_version():
     outlives a request whenever an app context is held around several)."""
     version = request.environ.get("shop.catalog_version")
     if version is None:
-        row = db.session.execute(NEWEST_CHANGE).first()  # plain SQL: this runs on every catalog request
+        # On every catalog request, so plain SQL on a connection of its own, without an ORM session. Rows
+        # read later in the request are as new as this version or newer: a page stored under it never
+        # shows less than it.
+        with db.engine.connect() as connection:
+            row = connection.execute(NEWEST_CHANGE).first()
         version = request.environ["shop.catalog_version"] = (
             CatalogVersion(row[0], f"{row[0]}.{row[1]}") if row else CatalogVersion(0, "0"))
     return version
