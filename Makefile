@@ -16,12 +16,12 @@ HTMX_VERSION := 2.0.11
 HTMX_INTEGRITY := sha512-Thx/WtpeOQqSrqBCw/A1cwGJGg4UrVa3+sW0GmrM3p4gJgO89ecH4qtbnyzDDWFvBTqjnIMCgELTNt636dtamA==
 HTMX_JS := static/vendor/htmx.min.js
 
-.PHONY: help run test install install-dev htmx digest db seed index admin serve bench bench-search bench-pages wrk clean
+.PHONY: help run test install install-dev htmx digest db seed index admin serve bench bench-relevance bench-search bench-pages wrk clean
 
 help:
 	@echo "make run    install everything, migrate, seed a demo catalog, serve on http://127.0.0.1:$(PORT)"
 	@echo "make test   install test dependencies and run the whole suite"
-	@echo "make bench  run the benchmarks in bench/ (bench-search, bench-pages)"
+	@echo "make bench  run the benchmarks in bench/ (search relevance, then bench-search and bench-pages)"
 
 run: install htmx instance/config.py db seed index digest admin serve
 
@@ -93,7 +93,10 @@ serve:
 	@echo "Serving the shop on http://127.0.0.1:$(PORT)"
 	$(FLASK) run --host 127.0.0.1 --port $(PORT)
 
-bench: bench-search bench-pages
+bench: bench-relevance bench-search bench-pages
+
+bench-relevance: install-dev htmx
+	$(BIN)/python -m bench.relevance
 
 bench-search: install-dev htmx
 	$(BIN)/python -m bench
