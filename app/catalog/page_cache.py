@@ -20,7 +20,6 @@ from app.catalog.models import Category, ProductChange
 from app.extensions import cache, db
 from app.ops.shared_html import shared_response, split_shared
 
-
 NEWEST_CHANGE = text(f"SELECT id, created_at FROM {ProductChange.__tablename__} ORDER BY id DESC LIMIT 1")
 
 
