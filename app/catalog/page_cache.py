@@ -11,10 +11,12 @@ The HTML is rendered with app.ops.shared_html (per-shopper parts left as slots) 
 Flask-Caching: in each worker's memory by default, in Redis when CACHE_REDIS_URL is set, so several
 servers share one cache.
 """
+import threading
 from dataclasses import dataclass, field
 
 from flask import request
-from sqlalchemy import select, text
+from sqlalchemy import event, select, text
+from sqlalchemy.exc import DBAPIError
 
 from app.catalog.models import Category, ProductChange
 from app.extensions import cache, db
@@ -40,14 +42,45 @@ def catalog_version():
     outlives a request whenever an app context is held around several)."""
     version = request.environ.get("shop.catalog_version")
     if version is None:
-        # On every catalog request, so plain SQL on a connection of its own, without an ORM session or a
-        # transaction (autocommit: no BEGIN and ROLLBACK round trips on PostgreSQL). Rows read later in the
-        # request are as new as this version or newer: a page stored under it never shows less than it.
-        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-            row = connection.execute(NEWEST_CHANGE).first()
+        row = _newest_change()
         version = request.environ["shop.catalog_version"] = (
             CatalogVersion(row[0], f"{row[0]}.{row[1]}") if row else CatalogVersion(0, "0"))
     return version
+
+
+# This query runs on every catalog request, most of which need no other: plain SQL, in autocommit, on a
+# connection that the worker keeps for it. Taking one from the pool costs a ping (pool_pre_ping), and a
+# transaction costs BEGIN and ROLLBACK: on PostgreSQL three round trips for a one-row answer. Only the
+# main thread keeps one (gunicorn's sync workers serve there); a server with a thread per request takes
+# one from the pool each time. A connection the server dropped is replaced once, at once. Rows read
+# later in the request are as new as this version or newer: a page stored under it never shows less.
+_held_connections = {}  # engine -> its connection, main thread only
+
+
+def _newest_change():
+    engine = db.engine
+    if threading.current_thread() is not threading.main_thread():
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            return connection.execute(NEWEST_CHANGE).first()
+    for attempt in (1, 2):
+        connection = _held_connections.get(engine)
+        if connection is None or connection.closed or connection.invalidated:
+            connection = _held_connections[engine] = engine.connect().execution_options(isolation_level="AUTOCOMMIT")
+            if not event.contains(engine, "engine_disposed", _close_held_connection):
+                event.listen(engine, "engine_disposed", _close_held_connection)
+        try:
+            return connection.execute(NEWEST_CHANGE).first()
+        except DBAPIError as error:
+            _close_held_connection(engine)
+            if attempt == 2 or not error.connection_invalidated:
+                raise
+
+
+def _close_held_connection(engine):
+    """engine.dispose() (tests, a forked process): the kept connection goes with the pool."""
+    connection = _held_connections.pop(engine, None)
+    if connection is not None:
+        connection.close()
 
 
 def category_rows():

@@ -191,3 +191,22 @@ def test_servers_share_the_cache_through_redis(app, redis_cache, make_product, c
     change_product(lamp.id, price=3999)
     for server in servers:
         assert "$39.99" in server.test_client().get(f"/products/{lamp.slug}").get_data(as_text=True)
+
+
+def test_the_kept_version_connection_is_replaced_when_the_server_drops_it(app, client, db, make_product):
+    """The catalog version is read on a connection the worker keeps (no ping); one the server dropped
+    (a restart, an idle timeout) is replaced within the same request."""
+    from sqlalchemy import text
+
+    from app.catalog import page_cache
+
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("PostgreSQL only: a server that can drop a connection (the CI runs this on PostgreSQL)")
+    make_product("Brass Lamp", "home")
+    assert client.get("/").status_code == 200
+    kept = page_cache._held_connections[db.engine]  # noqa: SLF001
+    backend = kept.connection.dbapi_connection.info.backend_pid
+    with db.engine.connect() as other:
+        other.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": backend})
+    assert client.get("/products").status_code == 200
+    assert page_cache._held_connections[db.engine] is not kept  # noqa: SLF001
