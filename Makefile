@@ -20,17 +20,17 @@ DROPIN_VERSION := 1.48.0
 DROPIN_INTEGRITY := sha512-wijOaQ8OHnwam0mfhhYYaEb+Jc06W5dNe+ExSJBjoonOTMJc30/WwafMTZM9UitrwwtF/BJ+GxwARnS8Ablh0g==
 DROPIN_JS := static/vendor/dropin.js
 
-.PHONY: help run test install install-dev lock htmx dropin db seed index admin serve bench clean
+.PHONY: help run test install install-dev lock htmx dropin digest db seed index admin serve bench bench-relevance bench-search bench-pages bench-checkout wrk clean
 
 help:
 	@echo "make run    install everything, migrate, seed a demo catalog, serve on http://127.0.0.1:$(PORT)"
 	@echo "make test   install test dependencies and run the whole suite"
-	@echo "make bench  run the benchmarks in bench/ (search relevance first, then speed, then checkout)"
+	@echo "make bench  run the benchmarks in bench/ (search relevance, then bench-search, bench-pages and bench-checkout)"
 	@echo "make lock   refresh requirements.lock and requirements-dev.lock after editing requirements*.txt"
 
-run: install htmx dropin instance/config.py db seed index admin serve
+run: install htmx dropin instance/config.py db seed index digest admin serve
 
-test: install-dev htmx dropin
+test: install-dev htmx dropin digest
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # --- installation -------------------------------------------------------------------------------
@@ -90,6 +90,12 @@ $(DROPIN_JS): Makefile
 	mkdir -p $(dir $@); cp "$$tmp/package/dropin.css" $(dir $@)dropin.css; cp "$$tmp/package/dist/browser/dropin.js" $@; \
 	echo "braintree-web-drop-in $(DROPIN_VERSION) installed in $@ (integrity checked)"
 
+# Fingerprinted copies of the static files (css/shop-<md5>.css ...) and their manifest, which pages
+# link to and which are served with a year-long immutable cache (Flask-Static-Digest). Quick, so it
+# always runs: after seeding (the demo's placeholder images) and whenever a file changed.
+digest: install htmx dropin
+	@SECRET_KEY=digest-only LOG_LEVEL=ERROR $(FLASK) digest compile >/dev/null && echo "static files fingerprinted (static/cache_manifest.json)"
+
 # A random SECRET_KEY for this checkout, written once; production sets its own (see README).
 instance/config.py:
 	@mkdir -p instance
@@ -119,10 +125,26 @@ serve:
 	@echo "Serving the shop on http://127.0.0.1:$(PORT)"
 	$(FLASK) run --host 127.0.0.1 --port $(PORT)
 
-bench: install-dev htmx dropin
+bench: bench-relevance bench-search bench-pages bench-checkout
+
+bench-relevance: install-dev htmx
 	$(BIN)/python -m bench.relevance
+
+bench-search: install-dev htmx
 	$(BIN)/python -m bench
+
+# Place-order and checkout step pages over HTTP against the bare route (docs/benchmarks.md).
+bench-checkout: install-dev htmx dropin digest
 	$(BIN)/python -m bench.checkout --standin
+
+# Catalog pages at 1,000 and 100,000 products on SQLite and PostgreSQL (127.0.0.1:5432, user postgres;
+# databases shop_bench_<size>) against a bare route, with wrk as the load (docs/benchmarks.md).
+bench-pages: install-dev htmx digest wrk
+	$(BIN)/python -m bench.pages $(BENCH_ARGS)
+
+# wrk drives the page benchmark's concurrent clients (Debian's package, installed when missing).
+wrk:
+	@command -v wrk >/dev/null || { if [ "$$(id -u)" -eq 0 ]; then apt-get install -y -qq wrk; else sudo apt-get install -y -qq wrk; fi; }
 
 clean:
 	rm -rf $(VENV) static/vendor .pytest_cache

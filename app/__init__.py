@@ -21,6 +21,7 @@ def create_app(test_config=None):
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     register_logging(app)
     register_extensions(app)
+    register_search(app)
     register_jinja(app)
     register_converters(app)
     register_blueprints(app)
@@ -46,7 +47,8 @@ def register_logging(app):
 def register_extensions(app):
     from app import models  # noqa: F401  (every table known to SQLAlchemy and Alembic)
     from app.database import configure_sqlite_connections
-    from app.extensions import csrf, db, limiter, login_manager, mail, migrate
+    from app.extensions import cache, compress, csrf, db, limiter, login_manager, mail, migrate
+    from app.ops.static_files import register_static_files
 
     configure_sqlite_connections()
     db.init_app(app)
@@ -55,6 +57,9 @@ def register_extensions(app):
     csrf.init_app(app)
     mail.init_app(app)
     limiter.init_app(app)
+    cache.init_app(app)
+    compress.init_app(app)
+    register_static_files(app)
 
     from app.auth.services import load_user_from_session_id
 
@@ -64,6 +69,14 @@ def register_extensions(app):
 
     login_manager.unauthorized_handler(handle_unauthorized)
     login_manager.login_message_category = "info"
+
+
+def register_search(app):
+    """The search engine gets the catalog's products and change log through a feed (no import loop)."""
+    from app.catalog.search_feed import CatalogFeed
+    from app.search import init_search
+
+    init_search(app, CatalogFeed())
 
 
 def register_jinja(app):
@@ -96,10 +109,8 @@ def register_blueprints(app):
     from app.ops import bp as ops_bp
     from app.orders import bp as orders_bp
     from app.payments import bp as payments_bp
-    from app.search import bp as search_bp
 
-    for bp in (ops_bp, catalog_bp, search_bp, auth_bp, cart_bp, checkout_bp, orders_bp, payments_bp, admin_bp,
-               mail_bp):
+    for bp in (ops_bp, catalog_bp, auth_bp, cart_bp, checkout_bp, orders_bp, payments_bp, admin_bp, mail_bp):
         app.register_blueprint(bp)
 
 

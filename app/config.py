@@ -13,6 +13,8 @@ DEFAULT_SECRET_KEY = "dev-only-secret-key-change-me"
 
 DEFAULTS = {
     "SHOP_NAME": "The Shop",
+    # The default <meta name="description"> and Open Graph description (the home page's tagline too).
+    "SHOP_DESCRIPTION": "Well-made things for home, work and the outdoors.",
     # Every absolute link that leaves the site (mail, SMS, order links) is built on this, never on the
     # request's Host header (app/ops/links.py). Production sets its public https:// address.
     "SHOP_BASE_URL": "http://127.0.0.1:5000",
@@ -36,6 +38,26 @@ DEFAULTS = {
     "SEARCH_INLINE_SYNC_LIMIT": 2000,
     # Keep recent search answers per index version (False: always recompute, e.g. to measure).
     "SEARCH_ANSWER_CACHE": True,
+    # Term postings kept per worker for scoring (≈100 bytes each): memory against the speed of new queries.
+    "SEARCH_POSTINGS_CACHE": 400_000,
+    # Shared catalog pages (Flask-Caching, app/catalog/page_cache.py): kept in each worker's memory, or
+    # in Redis when CACHE_REDIS_URL is set (several servers then share one cache). Keys carry the
+    # catalog's version, so entries never go stale; the timeout and the threshold only bound memory.
+    "CACHE_REDIS_URL": None,
+    "CACHE_TYPE": "SimpleCache",  # RedisCache when CACHE_REDIS_URL is set (load_config)
+    "CACHE_DEFAULT_TIMEOUT": 3600,
+    "CACHE_THRESHOLD": 400,  # pages per worker in memory (about 50 KB each)
+    "CACHE_KEY_PREFIX": "shop:",
+    # Response compression (Flask-Compress): the browser's choice among zstd, brotli and gzip.
+    "COMPRESS_ALGORITHM": ["zstd", "br", "gzip"],
+    "COMPRESS_LEVEL": 6,  # gzip
+    "COMPRESS_BR_LEVEL": 4,
+    "COMPRESS_ZSTD_LEVEL": 3,
+    # Fingerprinted static files (Flask-Static-Digest; `flask digest compile` writes them, `make` runs it).
+    "FLASK_STATIC_DIGEST_COMPRESSION": [],  # compressed on the fly by Flask-Compress instead
+    # Search events are written in batches: this many at once, or when the oldest has waited this long.
+    "ANALYTICS_BATCH": 50,
+    "ANALYTICS_FLUSH_SECONDS": 2.0,
     "UPLOAD_DIR": str(ROOT / "static" / "uploads"),
     "CURRENCY": "USD",
     "FREE_SHIPPING_FROM": 5000,  # minor units; 0 turns the hint off
@@ -115,10 +137,14 @@ _truthy = lambda v: v.strip().lower() in {"1", "true", "yes", "on"}  # noqa: E73
 ENVIRONMENT = {
     "SECRET_KEY": str,
     "SHOP_NAME": str,
+    "SHOP_DESCRIPTION": str,
     "SHOP_BASE_URL": str,
     "TRUSTED_HOSTS": lambda v: [h.strip() for h in v.split(",") if h.strip()],
     "TRUSTED_PROXIES": int,
     "SEARCH_INDEX_DIR": str,
+    "SEARCH_POSTINGS_CACHE": int,
+    "CACHE_REDIS_URL": str,
+    "CACHE_THRESHOLD": int,
     "UPLOAD_DIR": str,
     "CURRENCY": str,
     "FREE_SHIPPING_FROM": int,
@@ -182,6 +208,11 @@ def load_config(app, test_config=None):
         app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{Path(app.instance_path) / 'shop.db'}"
     else:
         app.config["SQLALCHEMY_DATABASE_URI"] = database_url_from_env(app.config["SQLALCHEMY_DATABASE_URI"])
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite") and app.config["SQLALCHEMY_ENGINE_OPTIONS"] == DEFAULTS["SQLALCHEMY_ENGINE_OPTIONS"]:
+        # A file has no server that could have dropped the connection: no ping before every request.
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {**DEFAULTS["SQLALCHEMY_ENGINE_OPTIONS"], "pool_pre_ping": False}
+    if app.config["CACHE_REDIS_URL"] and app.config["CACHE_TYPE"] == "SimpleCache":
+        app.config["CACHE_TYPE"] = "RedisCache"
     if app.config["SECURE_COOKIES"]:
         # __Host- cookies must be Secure, have Path=/ and no Domain: the browser then refuses any
         # cookie of that name set by a sibling subdomain or over plain HTTP.

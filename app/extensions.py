@@ -1,10 +1,13 @@
 """Extensions, created unbound; create_app() binds them to an app."""
+from flask_caching import Cache
+from flask_compress import Compress
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_mail import Mail
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
+from flask_static_digest import FlaskStaticDigest
 from flask_wtf import CSRFProtect
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
@@ -29,3 +32,6 @@ login_manager = LoginManager()
 csrf = CSRFProtect()
 mail = Mail()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
+cache = Cache()  # shared page HTML (app/catalog/page_cache.py): worker memory, or Redis with CACHE_REDIS_URL
+compress = Compress()  # zstd / brotli / gzip for HTML, CSS, JS, XML, as the browser accepts
+static_digest = FlaskStaticDigest()  # fingerprinted static URLs (static_url_for), see app/ops/static_files.py

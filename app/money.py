@@ -23,16 +23,21 @@ def _digits(currency):
     return MINOR_DIGITS.get(currency.upper(), 2)
 
 
-def format_money(minor, currency="USD"):
-    """1999, "USD" -> "$19.99"; negative amounts keep the sign in front of the symbol."""
+def currency_symbol(currency="USD"):
+    """"$" for USD; the code and a space ("CHF ") for a currency without a symbol here."""
+    return SYMBOLS.get(currency.upper(), currency.upper() + " ")
+
+
+def format_money(minor, currency="USD", whole_if_round=False):
+    """1999, "USD" -> "$19.99"; negative amounts keep the sign in front of the symbol. With
+    whole_if_round, 2500 -> "$25" (labels such as price ranges), 2549 still "$25.49"."""
     digits = _digits(currency)
     sign = "-" if minor < 0 else ""
     whole, fraction = divmod(abs(int(minor)), 10**digits)
-    symbol = SYMBOLS.get(currency.upper(), currency.upper() + " ")
     text = f"{whole:,}"
-    if digits:
+    if digits and not (whole_if_round and fraction == 0):
         text += f".{fraction:0{digits}d}"
-    return f"{sign}{symbol}{text}"
+    return f"{sign}{currency_symbol(currency)}{text}"
 
 
 def parse_money(text, currency="USD"):

@@ -10,15 +10,16 @@ import sqlite3
 import threading
 
 from flask import Blueprint, render_template_string, request
+from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from app import create_app
 from app.catalog.models import Product
 from app.extensions import db
+from app.catalog.product_finder import Suggestion
 from app.search.highlight import highlight_name
 from app.search.query import parse_text
-from app.search.suggestions import Suggestion
 
 bench = Blueprint("bench", __name__)
 _local = threading.local()
@@ -63,7 +64,7 @@ def fts_suggest():
         "SELECT rowid FROM products_fts WHERE products_fts MATCH ? ORDER BY bm25(products_fts, 4, 2, 1.5, 1) LIMIT 8",
         (match,))] if match else []
     stems = {stem for _w, stem in parse_text(text).words}
-    suggestions = [Suggestion(p, highlight_name(p.name, stems)) for p in _products(ids)]
+    suggestions = [Suggestion(p, Markup(highlight_name(p.name, stems))) for p in _products(ids)]
     from flask import render_template
 
     return render_template("partials/search/suggestions.html", query=text, suggestions=suggestions)

@@ -81,6 +81,8 @@ def make_test_config(database_url, search_dir, **overrides):
         "SERVER_NAME": None,
         # Mailed links point where the test client sends its requests (the live server resets it).
         "SHOP_BASE_URL": "http://localhost",
+        # Search events written at once, so a test sees them (tests/catalog/test_listing.py checks the batches).
+        "ANALYTICS_BATCH": 1,
     }
     config.update(overrides)
     return config
@@ -387,6 +389,16 @@ def login():
         return response
 
     return post_login
+
+
+@pytest.fixture
+def search(app, db):
+    """search(text, **filters) -> SearchResult: the listing's real finder (the index for text, the database
+    for browsing and as the fallback)."""
+    from app.catalog.product_finder import find_products
+    from app.search.results import SearchQuery
+
+    return lambda text, **fields: find_products(SearchQuery(text=text, **fields))
 
 
 @pytest.fixture

@@ -19,10 +19,6 @@ class AccountError(Exception):
     """Base for account errors; the message is safe to show."""
 
 
-class EmailTaken(AccountError):
-    pass
-
-
 class InvalidCredentials(AccountError):
     def __init__(self, message="Email or password is not right."):
         super().__init__(message)

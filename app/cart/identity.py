@@ -2,7 +2,6 @@
 own signed cookie). Web glue only: the services below it take plain ids and tokens.
 """
 from datetime import timedelta
-from urllib.parse import urlsplit
 
 from flask import after_this_request, current_app, g, has_request_context, request
 from flask_login import current_user
@@ -15,6 +14,7 @@ from app.cart.services import (
     find_member_cart,
     get_or_create_member_cart,
 )
+from app.ops.security import path_on_this_host
 
 GUEST_COOKIE_MAX_AGE = timedelta(days=30)
 _SALT = "cart.guest-token"
@@ -97,13 +97,7 @@ def badge_count(cart=None):
 
 def referrer_path():
     """The path of a same-host Referer (our Referrer-Policy is same-origin), else None."""
-    referrer = request.referrer
-    if not referrer:
-        return None
-    parts = urlsplit(referrer)
-    if parts.netloc != request.host:
-        return None
-    return parts.path + (f"?{parts.query}" if parts.query else "")
+    return path_on_this_host(request.referrer, request.host)
 
 
 def return_path_for_forms():

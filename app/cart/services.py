@@ -71,6 +71,22 @@ def unavailable_reason(product):
 
 
 @dataclass(frozen=True)
+class AddOffer:
+    """What an add-to-cart form offers for a product now (partials/cart/add_form.html shows it)."""
+
+    orderable: bool
+    max_quantity: int  # the quantity box's maximum
+    button_label: str
+
+
+def add_offer(product):
+    reason = unavailable_reason(product)
+    if reason is None:
+        return AddOffer(True, line_maximum(product), "Add to cart")
+    return AddOffer(False, 1, "Sold out" if product.is_active else "Unavailable")
+
+
+@dataclass(frozen=True)
 class CheckoutBlocker:
     line: CartLine
     message: str
@@ -145,7 +161,13 @@ def cart_item_count(cart_id):
 def add_to_cart(cart_id, product_id, quantity):
     """Add `quantity` of a product; returns the line. Raises ProductUnavailable, InvalidQuantity, or
     QuantityUnavailable (nothing changed) when the line would exceed its maximum."""
-    product = check_addable(product_id, quantity, cart_id)
+    return add_checked(cart_id, check_addable(product_id, quantity, cart_id), quantity)
+
+
+def add_checked(cart_id, product, quantity):
+    """Add a product that check_addable() has just returned (so a view that checks before creating a
+    guest cart checks once). The line's maximum is enforced again by the database, under concurrency."""
+    product_id = product.id
     maximum = line_maximum(product)
     now = utcnow()
     insert = _insert(CartLine).values(

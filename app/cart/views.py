@@ -23,7 +23,7 @@ from app.cart.services import (
     CartError,
     LineNotFound,
     QuantityUnavailable,
-    add_to_cart,
+    add_checked,
     check_addable,
     empty_cart,
     remove_line,
@@ -34,13 +34,18 @@ from app.catalog.models import Product
 from app.extensions import db
 from app.htmx import add_vary, is_fragment_request, render
 from app.ops.security import same_site_path
+from app.ops.shared_html import per_shopper
 
 log = logging.getLogger(__name__)
 
 
+# The hidden `next` of every cart form: the page it was rendered on (a slot in shared catalog pages).
+cart_return_path = per_shopper("cart_return_path", return_path_for_forms)
+
+
 @bp.app_context_processor
 def cart_badge_context():
-    return {"cart_count": badge_count(), "oob": False, "cart_return_path": return_path_for_forms}
+    return {"cart_count": badge_count(), "oob": False, "cart_return_path": cart_return_path}
 
 
 @bp.get("/cart")
@@ -62,10 +67,9 @@ def add():
         return _refused(first_error(form), back, "partials/cart/add_form.html", **form_context)
     try:
         cart = current_cart()
-        if cart is None:
-            check_addable(product.id, form.quantity.data)  # no empty guest cart for a refused add
-            cart = current_cart(create=True)
-        add_to_cart(cart.id, product.id, form.quantity.data)
+        product = check_addable(product.id, form.quantity.data, cart.id if cart else None)
+        cart = cart or current_cart(create=True)  # after the check: no empty guest cart for a refused add
+        add_checked(cart.id, product, form.quantity.data)
     except CartError as error:
         return _refused(str(error), back, "partials/cart/add_form.html", **form_context)
     remember_guest_cart(cart)

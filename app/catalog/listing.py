@@ -1,20 +1,24 @@
-"""The listing page (/products, category pages) and the search results page are one page: the same
-parameters, the same results region, the same template. This module renders it for either URL."""
-import logging
+"""The listing page (/products, category pages) and the search results page (/search) are one page:
+the same parameters, the same results region, the same template. This module renders it for either
+URL, once per catalog version and query (app/catalog/page_cache.py)."""
+import hashlib
 import math
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from flask import current_app, request, url_for
 from flask_login import current_user
-from markupsafe import Markup
 
-from app.analytics.services import record_event
+from app.analytics.services import queue_event
 from app.catalog.listing_params import parse_listing_args
-from app.catalog.queries import list_categories, products_in_order
-from app.extensions import db
-from app.htmx import is_fragment_request, render
+from app.catalog.page_cache import catalog_version, category_rows, page_response, shared_page
+from app.catalog.product_finder import card_highlights, find_products
+from app.catalog.queries import products_in_order
+from app.htmx import add_vary, is_fragment_request
+from app.money import format_money
+from app.ops.shared_html import render_shared
 
-log = logging.getLogger(__name__)
+
 RESULTS_PARTIAL = "partials/catalog/results.html"
 PAGE_WINDOW = 2  # page links shown either side of the current one
 
@@ -53,43 +57,72 @@ class Pagination:
         return result
 
 
-def render_listing(page_template, endpoint):
-    """Parse the query string, find the products, record the search, render the page or the region."""
-    # Imported here, not at the top: the search back ends import the catalog models, whose package
-    # imports these views, so a top-level import would be circular for whoever imports search first.
-    from app.search.backend import find_products
+@dataclass(frozen=True)
+class CategoryView:
+    id: int
+    slug: str
+    name: str
+    description: str
 
-    categories = list_categories()
+
+def render_listing(page_template, endpoint):
+    """Parse the query string, then serve the page (or, for htmx, the results region) from the page
+    cache, rendering it on a miss; record the search; fill in the shopper's parts."""
+    categories = [CategoryView(*row) for row in category_rows()]
     state = parse_listing_args(request.args, {c.slug for c in categories}, current_app.config["PRODUCTS_PER_PAGE"])
-    result = find_products(state.query)
-    products = products_in_order(result.product_ids)
-    pagination = Pagination(state.query.page, state.query.per_page, result.total)
-    if result.total and pagination.beyond_last:
-        state.notices.append(f"There is no page {state.query.page}: the results end at page {pagination.pages}.")
-    highlights = {pid: {k: Markup(v) for k, v in parts.items()} for pid, parts in result.highlights.items()}
-    current_category = next((c for c in categories if c.slug == state.query.category), None)
-    response = render(
-        page_template, RESULTS_PARTIAL,
-        endpoint=endpoint, state=state, query=state.query, result=result, products=products,
-        highlights=highlights, pagination=pagination, categories=categories, current_category=current_category,
-    )
+    fragment = is_fragment_request()
+    # Everything the HTML depends on besides the catalog: the canonical state and the notices (which
+    # quote what was typed).
+    key = "listing:{}:{}:{}:{}".format(endpoint, "fragment" if fragment else "page", urlencode(state.url_args()),
+                                       hashlib.sha256("\n".join(state.notices).encode()).hexdigest()[:16])
+    page = shared_page(key, lambda: _render(page_template, endpoint, state, categories, fragment))
     if state.query.text and state.query.page == 1:
-        # After rendering: the event's commit expires every loaded object, and the cards would then
-        # reload each product, its images and the categories one query at a time (≈35 queries).
-        record_search(state.query.text, result.total)
-    if is_fragment_request():
+        record_search(state.query.text, page.facts["total"])
+    response = add_vary(page_response(key, page))
+    if fragment:
         # The form sends every field, empty ones too; the address bar gets the short canonical URL.
         response.headers["HX-Push-Url"] = url_for(endpoint, **state.url_args())
     return response
 
 
+def _render(page_template, endpoint, state, categories, fragment):
+    version = catalog_version()
+    result = find_products(state.query, [(c.id, c.slug) for c in categories], as_of=version.change_id)
+    products = products_in_order(result.product_ids)
+    pagination = Pagination(state.query.page, state.query.per_page, result.total)
+    if result.total and pagination.beyond_last:
+        state.notices.append(f"There is no page {state.query.page}: the results end at page {pagination.pages}.")
+    current_category = next((c for c in categories if c.slug == state.query.category), None)
+    html = render_shared(
+        RESULTS_PARTIAL if fragment else page_template,
+        endpoint=endpoint, state=state, query=state.query, result=result, products=products,
+        highlights=card_highlights(products, result.highlight_terms), pagination=pagination,
+        categories=categories, current_category=current_category, search_text=state.query.text,
+    )
+    # An answer from an index that had not caught up with this version is shown, but not kept.
+    storable = result.index_watermark is None or result.index_watermark >= version.change_id
+    return html, {"total": result.total}, storable
+
+
 def record_search(text, total):
     """A search is counted each time the first page of results is shown for a non-empty query (so paging
-    through results does not count again; a changed filter or sort is a new question and does).
-    Analytics must never break the page, so a failure here is logged and rolled back."""
+    through results does not count again; a changed filter or sort is a new question and does). The
+    event is queued and written with others (app.analytics.services.queue_event); analytics never
+    breaks the page."""
     user_id = current_user.id if current_user.is_authenticated else None
-    try:
-        record_event("search", {"query": text, "results": total}, user_id=user_id, commit=True)
-    except Exception:
-        db.session.rollback()
-        log.exception("could not record a search event")
+    queue_event("search", {"query": text, "results": total}, user_id=user_id)
+
+
+def price_range(bucket, currency=None):
+    """A price bucket's label: "Under $25", "$25 to $50", "$250 and up" (its bounds are inclusive, so
+    the label names the next bound up)."""
+    currency = currency or current_app.config["CURRENCY"]
+
+    def amount(minor):
+        return format_money(minor, currency, whole_if_round=True)
+
+    if bucket.min_price is None:
+        return f"Under {amount(bucket.max_price + 1)}"
+    if bucket.max_price is None:
+        return f"{amount(bucket.min_price)} and up"
+    return f"{amount(bucket.min_price)} to {amount(bucket.max_price + 1)}"

@@ -8,9 +8,9 @@ import re
 from dataclasses import dataclass, field, replace
 
 from app.money import InvalidAmount, parse_money, to_decimal
+from app.search.query import MAX_QUERY_CHARS
 from app.search.results import SORTS, SearchQuery
 
-MAX_QUERY_LENGTH = 200
 MAX_PAGE = 10_000  # deeper than anyone pages; keeps OFFSET and integers small
 MAX_PRICE = 2_147_483_647  # the largest value the price column can hold
 TRUTHY = {"1", "true", "on", "yes"}
@@ -88,9 +88,9 @@ def parse_listing_args(args, category_slugs, per_page):
     notices = []
 
     raw_text = clean_text(args.get("q", ""))
-    text = raw_text[:MAX_QUERY_LENGTH].strip()
-    if len(raw_text) > MAX_QUERY_LENGTH:
-        notices.append(f"Your search was too long, so only its first {MAX_QUERY_LENGTH} characters were used.")
+    text = raw_text[:MAX_QUERY_CHARS].strip()
+    if len(raw_text) > MAX_QUERY_CHARS:
+        notices.append(f"Your search was too long, so only its first {MAX_QUERY_CHARS} characters were used.")
 
     category = clean_text(args.get("category", "")) or None
     if category is not None and category not in category_slugs:

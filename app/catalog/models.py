@@ -25,14 +25,17 @@ class Product(TimestampMixin, db.Model):
     __table_args__ = (
         CheckConstraint("stock >= 0", name="stock_not_negative"),
         CheckConstraint("price >= 0", name="price_not_negative"),
-        Index("ix_products_active_category", "is_active", "category_id"),
-        Index("ix_products_created_at", "created_at"),
-        # Listing and search facets (migration 0005_catalog): the facet pass reads only this index, and
-        # each browse sort walks its own index instead of sorting every active product.
-        Index("ix_products_facets", "is_active", "category_id", "price", "stock"),
-        Index("ix_products_active_created", "is_active", "created_at"),
-        Index("ix_products_active_price", "is_active", "price"),
-        Index("ix_products_active_name", "is_active", "name"),
+        # Each catalog query walks one of these in its own order and stops at its LIMIT, or counts from
+        # the index alone; none reads the products table (tests/catalog/test_query_plans.py). The id
+        # after the sort key gives ties a stable order without a sort step (PostgreSQL does not append
+        # it to an index the way SQLite appends the rowid); price and stock at the end let the filters
+        # be checked in the index, so a listing page is an index-only read (migration 0005_catalog_scale).
+        Index("ix_products_facets", "is_active", "category_id", "price", "id", "stock"),
+        Index("ix_products_active_created", "is_active", "created_at", "id", "price", "stock"),
+        Index("ix_products_category_created", "is_active", "category_id", "created_at", "id", "price", "stock"),
+        Index("ix_products_active_price", "is_active", "price", "id", "stock"),
+        Index("ix_products_active_name", "is_active", "name", "id", "category_id", "price", "stock"),
+        Index("ix_products_featured", "is_featured", "is_active", "id"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

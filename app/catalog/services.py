@@ -4,15 +4,9 @@ up to date. Other servers' indexes catch up from the change log on their own.
 
 Call these from views, the admin and the CLI; never write Product rows directly if search should see it.
 """
-import logging
-
-from flask import current_app
-from sqlalchemy import select
-
 from app.catalog.models import Category, Product, ProductChange, ProductImage
 from app.extensions import db
-
-log = logging.getLogger(__name__)
+from app.search.indexing import sync_after_write
 
 EDITABLE_FIELDS = ("sku", "slug", "name", "brand", "description", "price", "currency", "stock",
                    "is_active", "is_featured", "category_id")
@@ -32,21 +26,10 @@ def record_product_change(session, product_id, kind="upsert"):
     session.add(ProductChange(product_id=product_id, kind=kind))
 
 
-def update_search_index(index_dir=None):
-    """Apply pending changes to this server's index. Never raises: a failure is logged, and the change
-    stays in the log for the next sync (any later write, search or `flask search sync`)."""
-    from app.search.index_store import IndexUnavailable, WriterBusy
-    from app.search.indexing import sync_index
-
-    index_dir = index_dir or current_app.config["SEARCH_INDEX_DIR"]
-    try:
-        sync_index(index_dir, db.session, lock_timeout=10)
-    except IndexUnavailable:
-        pass  # no index yet: the first search builds it, or `flask search reindex`
-    except WriterBusy:
-        log.warning("search index busy; the change will be applied by the next sync")
-    except Exception:
-        log.exception("search index update failed; the change will be applied by the next sync")
+def update_search_index():
+    """After the commit of a product change: bring this server's search index up to date (other servers
+    catch up from the change log on their own). Never raises; see app.search.indexing.sync_after_write."""
+    sync_after_write()
 
 
 def _validate(values):
@@ -116,7 +99,3 @@ def create_category(slug, name, description="", position=0):
     db.session.add(ProductChange(product_id=category.id, kind="category"))
     db.session.commit()
     return category
-
-
-def product_by_sku(sku):
-    return db.session.execute(select(Product).where(Product.sku == sku)).scalar_one_or_none()

@@ -8,7 +8,7 @@ refused (Flask's TRUSTED_HOSTS, derived from that same base unless set explicitl
 """
 from urllib.parse import urlsplit
 
-from flask import current_app
+from flask import current_app, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
@@ -55,6 +55,18 @@ def trust_proxies(app):
 def external_url(endpoint, **values):
     """An absolute URL for `endpoint` on SHOP_BASE_URL, the same inside a request, a CLI command or a
     worker. Use it for every link that leaves the site; use url_for for links on our own pages."""
+    return external_url_builder()(endpoint, **values)
+
+
+def external_url_builder():
+    """external_url with the URL map bound once, for building many links (a sitemap)."""
     scheme, netloc, script_root = parse_base_url(current_app.config["SHOP_BASE_URL"])
     adapter = current_app.url_map.bind(netloc, script_name=script_root or "/", url_scheme=scheme)
-    return adapter.build(endpoint, values, force_external=True)
+    return lambda endpoint, **values: adapter.build(endpoint, values, force_external=True)
+
+
+def canonical_url():
+    """This page's address on SHOP_BASE_URL without its query string: the <link rel="canonical"> of a
+    page that does not name its own (catalog pages do)."""
+    scheme, netloc, script_root = parse_base_url(current_app.config["SHOP_BASE_URL"])
+    return f"{scheme}://{netloc}{script_root}{request.path}"

@@ -64,3 +64,16 @@ def same_site_path(candidate, default=None):
     if parts.scheme or parts.netloc:
         return default
     return candidate
+
+
+def path_on_this_host(url, host):
+    """The path (and query) of `url` when it is an address on `host` ("http://shop/cart?x=1" -> "/cart?x=1")
+    or already a path, checked by same_site_path; None for anything else. For the Referer and htmx's
+    HX-Current-URL, which browsers send as absolute URLs."""
+    if not url:
+        return None
+    parts = urlsplit(url.strip())
+    if parts.netloc and parts.netloc != host:
+        return None
+    path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    return same_site_path(path)

@@ -6,7 +6,7 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from app.extensions import db
+from app.search.feed import product_feed
 from app.search.index_store import IndexUnavailable, current_path
 from app.search.indexing import rebuild_index, sync_index
 from app.search.verify import verify_index
@@ -27,7 +27,7 @@ def reindex(procs, if_missing):
     """Build a fresh index beside the live one and swap it in atomically (searches never stop)."""
     if if_missing and current_path(_index_dir()) is not None:
         try:
-            touched = sync_index(_index_dir(), db.session)
+            touched = sync_index(_index_dir(), product_feed())
         except IndexUnavailable as error:  # there, but unreadable: build a new one below
             click.echo(f"The index cannot be used ({error}); building a new one.", err=True)
         else:
@@ -39,7 +39,7 @@ def reindex(procs, if_missing):
         bar.length = count
 
     with bar:
-        count, live = rebuild_index(_index_dir(), db.session, procs=procs, progress=bar.update, on_count=on_count)
+        count, live = rebuild_index(_index_dir(), product_feed(), procs=procs, progress=bar.update, on_count=on_count)
     click.echo(f"Indexed {count} products into {live}.")
 
 
@@ -48,7 +48,7 @@ def sync():
     """Apply the product changes the index has not seen yet (from its watermark)."""
     if current_path(_index_dir()) is None:
         raise click.ClickException("There is no search index yet: run `flask search reindex`.")
-    touched = sync_index(_index_dir(), db.session)
+    touched = sync_index(_index_dir(), product_feed())
     click.echo(f"Index up to date ({touched} products updated).")
 
 
@@ -56,7 +56,7 @@ def sync():
 def verify():
     """Compare the index with the database; exit 1 and list the drift if they disagree."""
     try:
-        drift = verify_index(_index_dir(), db.session)
+        drift = verify_index(_index_dir(), product_feed())
     except IndexUnavailable as error:
         click.echo(f"No usable index: {error}", err=True)
         sys.exit(2)

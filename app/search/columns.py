@@ -11,15 +11,12 @@ It also reads segment by segment, one value per document. Whoosh's MultiReader.c
 out a segment that has no column file (the segment holding only the watermark's meta document), so
 iterating it came out one value short and every later document, an edited product among them, was
 filtered, faceted and sorted by its neighbour's price and category.
+
+The raw reads themselves are in whoosh_internals.py (they use private attributes).
 """
-import sys
-from array import array
-from itertools import accumulate
-
 from whoosh import fields
-from whoosh.columns import NumericColumn, RefBytesColumn, VarBytesColumn
 
-_NEEDS_SWAP = sys.byteorder == "little"  # Whoosh writes the numbers big-endian ("!")
+from app.search.whoosh_internals import numeric_column_array, ref_bytes_values, var_bytes_values
 
 
 def read_column(reader, fieldname):
@@ -35,37 +32,26 @@ def read_column(reader, fieldname):
 
 
 def _read_leaf(leaf, fieldname, field):
+    """The segment's values read in one slice, or None to let Whoosh's reader give them one by one."""
     if not leaf.has_column(fieldname):
         return None
     raw = leaf.column_reader(fieldname, translate=False)
     doccount = leaf.doc_count_all()
-    if isinstance(raw, NumericColumn.Reader):
-        numbers = numeric_column_values(raw, doccount)
-        return None if numbers is None else _translate_numbers(numbers, field)
-    if isinstance(raw, RefBytesColumn.Reader):
-        return _references(raw, doccount, field)
-    if isinstance(raw, VarBytesColumn.Reader):
-        return _variable_bytes(raw, doccount, field)
-    return None
-
-
-def numeric_column_values(raw, doccount):
-    """An untranslated NumericColumn reader's values as an array (one number per document), or None
-    when the reader is not laid out as Whoosh 2.7 writes it."""
-    if not isinstance(raw, NumericColumn.Reader):
+    numbers = numeric_column_array(raw, doccount)
+    if numbers is not None:
+        return _translate_numbers(numbers, field)
+    references = ref_bytes_values(raw, doccount)
+    if references is not None:
+        refs, uniques = references
+        translated = [field.from_column_value(value) for value in uniques]  # once per unique value
+        return list(map(translated.__getitem__, refs))
+    values = var_bytes_values(raw, doccount)
+    if values is None:
         return None
-    typecode = raw._typecode  # noqa: SLF001 - the reader's own layout, checked below
-    if typecode not in "bBhHiIlLqQ" or array(typecode).itemsize != raw._fixedlen:  # noqa: SLF001
-        return None
-    count = min(raw._count, doccount)  # noqa: SLF001 - documents past _count hold the default
-    data = raw._dbfile.get(raw._basepos, count * raw._fixedlen)  # noqa: SLF001
-    if len(data) != count * raw._fixedlen:  # noqa: SLF001
-        return None
-    numbers = array(typecode, data)
-    if _NEEDS_SWAP and numbers.itemsize > 1:
-        numbers.byteswap()
-    numbers.extend([raw._default] * (doccount - count))  # noqa: SLF001
-    return numbers
+    if _stored_as_is(field):
+        return values
+    translated = {value: field.from_column_value(value) for value in set(values)}  # once per distinct value
+    return list(map(translated.__getitem__, values))
 
 
 def _translate_numbers(numbers, field):
@@ -83,37 +69,3 @@ def _translate_numbers(numbers, field):
 def _stored_as_is(field):
     """A COLUMN field hands its column values back as stored (no translation)."""
     return isinstance(field, fields.COLUMN) and type(field).from_column_value is fields.FieldType.from_column_value
-
-
-def _variable_bytes(raw, doccount, field):
-    """A VarBytes column (the category slug, the name sort key): the values back to back in document
-    order, their lengths in an array the reader has already loaded."""
-    lengths = raw._lengths  # noqa: SLF001
-    if len(lengths) != doccount:
-        return None
-    ends = list(accumulate(lengths))
-    data = raw._dbfile.get(raw._basepos, ends[-1] if ends else 0)  # noqa: SLF001
-    if len(data) != (ends[-1] if ends else 0):
-        return None
-    values = list(map(data.__getitem__, map(slice, [0, *ends[:-1]], ends)))  # sliced at C speed
-    if _stored_as_is(field):
-        return values
-    translated = {value: field.from_column_value(value) for value in set(values)}  # once per distinct value
-    return list(map(translated.__getitem__, values))
-
-
-def _references(raw, doccount, field):
-    """A RefBytes column: one small reference per document into a list of unique values, so the
-    translation runs once per unique value, not per document."""
-    itemsize = raw._itemsize  # noqa: SLF001
-    typecode = raw._typecode  # noqa: SLF001
-    if typecode not in "BHIL" or array(typecode).itemsize != itemsize:
-        return None
-    data = raw._dbfile.get(raw._basepos, doccount * itemsize)  # noqa: SLF001
-    if len(data) != doccount * itemsize:
-        return None
-    refs = array(typecode, data)
-    if _NEEDS_SWAP and itemsize > 1:
-        refs.byteswap()
-    uniques = [field.from_column_value(value) for value in raw._uniques]  # noqa: SLF001
-    return list(map(uniques.__getitem__, refs))

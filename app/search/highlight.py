@@ -4,7 +4,7 @@ so a match can never cut through an HTML entity."""
 import re
 from functools import lru_cache
 
-from markupsafe import escape
+from markupsafe import Markup, escape
 
 from app.search.schema import STEMMED, TOKEN_PATTERN
 
@@ -64,3 +64,10 @@ def highlight_snippet(description, stems, length=SNIPPET_LENGTH):
         space = description.rfind(" ", start, end)
         end = space if space > start + length // 2 else end
     return ("…" if start > 0 else "") + _render(description, spans, start, end) + ("…" if end < len(description) else "")
+
+
+def highlight_product(name, description, terms):
+    """{"name": Markup, "snippet": Markup} for a product card: the escaped text with <mark> around the
+    matched words (the only HTML a card takes from outside its template)."""
+    return {"name": Markup(highlight_name(name, terms.stems, terms.prefix)),
+            "snippet": Markup(highlight_snippet(description, terms.stems))}

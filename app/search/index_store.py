@@ -25,6 +25,7 @@ from pathlib import Path
 from whoosh import index as whoosh_index
 
 from app.search.columns import read_column
+from app.search.postings import TermCache
 from app.search.schema import META_ID, build_schema
 
 log = logging.getLogger(__name__)
@@ -173,12 +174,11 @@ class _Reader:
             self._columns[name] = compute()
         return self._columns[name]
 
-    def term_cache(self):
-        """Term postings as {docnum: score}, read once per index version (see postings.py)."""
+    def term_cache(self, limit):
+        """Term postings as {docnum: score}, read once per index version (see postings.py); at most
+        `limit` postings are kept."""
         if self._terms is None:
-            from app.search.postings import TermCache
-
-            self._terms = TermCache(self.searcher)
+            self._terms = TermCache(self.searcher, limit)
         return self._terms
 
     def cached(self, key, compute):

@@ -14,40 +14,27 @@ never commits).
 """
 import logging
 import multiprocessing
-from collections import namedtuple
 from datetime import datetime, timezone
 
-from sqlalchemy import func, select
-from whoosh.writing import SegmentWriter
+from flask import current_app
+from whoosh import index as whoosh_index
 
-from app.catalog.models import Category, Product, ProductChange
+from app.search.feed import product_feed
 from app.search.index_store import (
-    current_path, new_generation, open_live_index, publish, read_watermark, writer_lock,
+    IndexUnavailable, WriterBusy, current_path, new_generation, open_live_index, publish, read_watermark, writer_lock,
 )
 from app.search.schema import META_ID, product_document
+from app.search.whoosh_internals import finished_segment, unlocked_segment_writer
 
 log = logging.getLogger(__name__)
 
 GAP_GRACE_SECONDS = 60
 SYNC_BATCH = 2000  # changes read per pass, so a long backlog never loads everything at once
 WRITER_MB = 128
-
-
-def _product_rows(session, ids=None):
-    statement = (
-        select(Product.id, Product.sku, Product.name, Product.brand, Product.description, Product.price,
-               Product.stock, Product.created_at, Category.slug.label("category_slug"),
-               Category.name.label("category_name"))
-        .outerjoin(Category, Category.id == Product.category_id)
-        .where(Product.is_active.is_(True))
-    )
-    if ids is not None:
-        statement = statement.where(Product.id.in_(ids))
-    return session.execute(statement.order_by(Product.id)).all()
-
-
-def latest_change_id(session):
-    return session.execute(select(func.max(ProductChange.id))).scalar() or 0
+# Segments as separate files, not one compound file: a reader opens a compound segment by copying its
+# posting and term files into memory (≈40 MB per worker at 100,000 products), a plain segment's files
+# are read where they lie and shared through the page cache.
+WRITER_OPTIONS = {"limitmb": WRITER_MB, "compound": False}
 
 
 def _as_utc(moment):
@@ -65,20 +52,17 @@ def advance_watermark(watermark, changes, now=None):
     return watermark
 
 
-def _apply_changes(ix, session, watermark, progress=None):
+def _apply_changes(ix, feed, watermark, progress=None):
     """Apply every change after `watermark` to `ix`; return (new watermark, products touched)."""
     touched = 0
     seen_after = watermark
     while True:
-        changes = session.execute(
-            select(ProductChange.id, ProductChange.product_id, ProductChange.kind, ProductChange.created_at)
-            .where(ProductChange.id > seen_after).order_by(ProductChange.id).limit(SYNC_BATCH)
-        ).all()
+        changes = feed.changes_after(seen_after, SYNC_BATCH)
         if not changes:
             return watermark, touched
-        product_ids = sorted({c.product_id for c in changes if c.kind != "category"})
-        rows = {row.id: row for row in _product_rows(session, product_ids)}
-        writer = ix.writer(limitmb=WRITER_MB)
+        product_ids = sorted({c.product_id for c in changes if c.product_id is not None})
+        rows = {row.id: row for row in feed.rows(product_ids)} if product_ids else {}
+        writer = ix.writer(**WRITER_OPTIONS)
         try:
             for product_id in product_ids:
                 if product_id in rows:
@@ -97,19 +81,29 @@ def _apply_changes(ix, session, watermark, progress=None):
             progress(len(product_ids))
 
 
-def sync_index(index_dir, session, lock_timeout=30.0):
+def sync_index(index_dir, feed, lock_timeout=30.0):
     """Bring the live index up to date with the change log. Returns the number of products touched.
     Raises IndexUnavailable when there is no live index (build one with rebuild_index)."""
     with writer_lock(index_dir, timeout=lock_timeout):
         _path, ix = open_live_index(index_dir)
         with ix.searcher() as searcher:
             watermark = read_watermark(searcher)
-        _new_watermark, touched = _apply_changes(ix, session, watermark)
+        _new_watermark, touched = _apply_changes(ix, feed, watermark)
         return touched
 
 
-def index_lag(index_dir, session, searcher_watermark):
-    return latest_change_id(session) - searcher_watermark
+def sync_after_write():
+    """Apply pending changes to this server's index right after a product write committed. Never
+    raises: a failure is logged, and the change stays in the log for the next sync (any later write,
+    search, or `flask search sync`)."""
+    try:
+        sync_index(current_app.config["SEARCH_INDEX_DIR"], product_feed(), lock_timeout=10)
+    except IndexUnavailable:
+        pass  # no index yet: the first search builds it, or `flask search reindex`
+    except WriterBusy:
+        log.warning("search index busy; the change will be applied by the next sync")
+    except Exception:
+        log.exception("search index update failed; the change will be applied by the next sync")
 
 
 # --- full rebuild ----------------------------------------------------------------------------------
@@ -120,18 +114,15 @@ PROGRESS_EVERY = 1000
 def _write_segment(build_path, rows, progress=None):
     """Index `rows` into one new segment of the index at build_path, without committing a TOC (the
     parent adds every worker's segment to its own commit). Runs in a worker process or in-process."""
-    from whoosh import index as whoosh_index
-
     ix = whoosh_index.open_dir(str(build_path))
-    writer = SegmentWriter(ix, _lk=False, limitmb=WRITER_MB)
+    writer = unlocked_segment_writer(ix, **WRITER_OPTIONS)
     for number, row in enumerate(rows, 1):
         writer.add_document(**product_document(row))
         if progress and number % PROGRESS_EVERY == 0:
             progress(PROGRESS_EVERY)
     if progress:
         progress(len(rows) % PROGRESS_EVERY)
-    segment = writer._finalize_segment()  # noqa: SLF001 - what Whoosh's own MpWriter does
-    return segment
+    return finished_segment(writer)
 
 
 def _worker(build_path, rows, messages):
@@ -172,43 +163,37 @@ def _build_segments(build_path, rows, procs, progress=None):
     return segments
 
 
-def rebuild_index(index_dir, session, procs=1, progress=None, on_count=None):
+def rebuild_index(index_dir, feed, procs=1, progress=None, on_count=None):
     """Build a complete index beside the live one, catch it up, and swap it in atomically. Searches keep
     using the old index until the swap. `on_count(n)` learns how many products will be indexed,
     `progress(k)` is told as they are. Returns (number of products indexed, live path)."""
-    watermark = latest_change_id(session)  # every change up to here is reflected in the rows read next
-    rows = [IndexRow(*row) for row in _product_rows(session)]
-    session.rollback()  # end the read transaction before the long build
+    watermark = feed.latest_change_id()  # every change up to here is reflected in the rows read next
+    rows = feed.rows()
+    feed.end_read()  # end the read transaction before the long build
     if on_count:
         on_count(len(rows))
     build_path = new_generation(index_dir)
-    from whoosh import index as whoosh_index
-
     ix = whoosh_index.open_dir(str(build_path))
     segments = _build_segments(build_path, rows, procs, progress)
-    writer = ix.writer()
+    writer = ix.writer(**WRITER_OPTIONS)
     writer.add_document(pid=META_ID, watermark=watermark)
     writer.commit(mergetype=lambda _writer, existing: list(existing) + segments)
     with writer_lock(index_dir, timeout=120):
         # Changes committed while we were building: apply them before going live, under the lock, so
         # that no sync running meanwhile on the old index is lost by the swap.
-        _apply_changes(whoosh_index.open_dir(str(build_path)), session, watermark)
+        _apply_changes(whoosh_index.open_dir(str(build_path)), feed, watermark)
         live = publish(index_dir, build_path)
     return len(rows), live
 
 
-# A product row as a plain, picklable tuple with the attribute names product_document() reads.
-IndexRow = namedtuple("IndexRow", "id sku name brand description price stock created_at category_slug category_name")
-
-
-def ensure_index(index_dir, session, inline_limit):
+def ensure_index(index_dir, feed, inline_limit):
     """Used lazily by the first search: build the index in-process when the catalog is small enough to
     do it inside a request; otherwise report it unavailable (the database answers meanwhile)."""
     if current_path(index_dir) is not None:
         return False
-    count = session.execute(select(func.count(Product.id)).where(Product.is_active.is_(True))).scalar_one()
+    count = feed.active_count()
     if count > inline_limit:
         return False
     log.warning("no search index in %s: building it now (%d products)", index_dir, count)
-    rebuild_index(index_dir, session, procs=1)
+    rebuild_index(index_dir, feed, procs=1)
     return True

@@ -15,14 +15,11 @@ understood (all that query.py builds); anything else raises Unsupported and the 
 """
 from collections import OrderedDict
 
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher
 from whoosh.query import And, Or, Term
-from whoosh.scoring import BM25F
 from whoosh.util.numeric import byte_to_length
 
-from app.search.columns import numeric_column_values
+from app.search.whoosh_internals import field_length_column, numeric_column_array, plain_bm25f, posting_blocks
 
-CACHED_POSTINGS = 600_000  # postings kept per searcher (≈60 MB; measured ≈100 bytes each); a shop's words repeat
 LENGTH_TABLE = [byte_to_length(b) for b in range(256)]
 
 
@@ -34,16 +31,16 @@ class TermCache:
     """Per searcher: {(field, text): {docnum: unboosted score}} (least recently used dropped) and the
     per-segment field lengths they are computed from. Dropped with the searcher when the index changes."""
 
-    def __init__(self, searcher, limit=CACHED_POSTINGS):
+    def __init__(self, searcher, limit):
         self.searcher = searcher
         self.limit = limit
         self._terms = OrderedDict()
         self._size = 0
         self._norms = {}
-        weighting = searcher.weighting
-        if not isinstance(weighting, BM25F) or weighting._field_B:  # noqa: SLF001 - plain BM25F only
+        parameters = plain_bm25f(searcher.weighting)
+        if parameters is None:
             raise Unsupported("only the default BM25F weighting is reproduced")
-        self.B, self.K1 = weighting.B, weighting.K1
+        self.B, self.K1 = parameters
 
     def scores(self, fieldname, text):
         key = (fieldname, text)
@@ -83,7 +80,7 @@ class TermCache:
                 continue
             norms = self._leaf_norms(reader, offset, fieldname) if scorable else None
             deleted = reader.deleted_docs_set if reader.has_deletions() else None
-            for ids, weights in _posting_blocks(reader, fieldname, btext):
+            for ids, weights in posting_blocks(reader, fieldname, btext):
                 pairs = zip(ids, weights)
                 if deleted:
                     pairs = [(d, w) for d, w in pairs if d not in deleted]
@@ -110,38 +107,14 @@ class TermCache:
 
 
 def _length_column(reader, fieldname):
-    """The segment's byte-encoded field-length column, one int per document (what doc_field_length
-    reads one document at a time), or None when this Whoosh does not expose it the way 2.7 does."""
-    perdoc = getattr(reader, "_perdoc", None)
-    cached = getattr(perdoc, "_cached_reader", None)
-    if cached is None:
-        return None
-    column = cached(f"_{fieldname}_len", LENGTHS_COLUMN)
+    """The segment's field lengths, one byte-encoded int per document, or None."""
+    column = field_length_column(reader, fieldname)
     if column is None:
         return None
     # One byte per document on disk, read in one slice: per-document calls took ~65 ms per field at
     # 100,000 products, paid by the first query of each worker after every index change.
-    lengths = numeric_column_values(column, reader.doc_count_all())
+    lengths = numeric_column_array(column, reader.doc_count_all())
     return lengths if lengths is not None else list(column)
-
-
-def _posting_blocks(reader, fieldname, btext):
-    """(segment docnums, weights) a block at a time, deleted documents included."""
-    matcher = reader.postings(fieldname, btext)
-    matcher = getattr(matcher, "child", matcher)  # the deleted-documents filter; deletions are checked above
-    if isinstance(matcher, W3LeafMatcher) and hasattr(matcher, "_read_ids"):
-        while matcher.is_active():
-            matcher._read_ids()  # noqa: SLF001 - a whole block of ids and weights at once
-            matcher._read_weights()  # noqa: SLF001
-            yield matcher._ids, matcher._weights  # noqa: SLF001
-            matcher._next_block()  # noqa: SLF001
-        return
-    ids, weights = [], []
-    while matcher.is_active():
-        ids.append(matcher.id())
-        weights.append(matcher.weight())
-        matcher.next()
-    yield ids, weights
 
 
 def evaluate(cache, query, within=None):

@@ -1,16 +1,19 @@
-"""The contract between search back ends (the Whoosh index, and the database fallback used when the
-index is missing or broken) and the pages that show results. Both return these types."""
+"""The contract between the search engine and its caller (the catalog's listing and suggestions): the
+question (SearchQuery) and the answer (SearchResult: which product ids, in what order, how many, with
+which facet counts and which terms to highlight). The catalog's database listing returns the same
+types, so the page does not care who answered."""
 from dataclasses import dataclass, field
 
 SORTS = ("relevance", "price_asc", "price_desc", "newest", "name")
 
-# The price facet's ranges, (label, min, max) in minor units, both ends inclusive; every back end uses them.
+# The price facet's ranges, (min, max) in minor units, both ends inclusive, in order and without gaps
+# (a test checks); every back end counts them, the catalog labels them (app/money.py formats amounts).
 PRICE_BUCKETS = (
-    ("Under $25", None, 2499),
-    ("$25 to $50", 2500, 4999),
-    ("$50 to $100", 5000, 9999),
-    ("$100 to $250", 10000, 24999),
-    ("$250 and up", 25000, None),
+    (None, 2499),
+    (2500, 4999),
+    (5000, 9999),
+    (10000, 24999),
+    (25000, None),
 )
 
 
@@ -30,10 +33,18 @@ class SearchQuery:
 
 @dataclass(frozen=True)
 class PriceBucket:
-    label: str  # "Under $25"
     min_price: int | None  # minor units, inclusive
     max_price: int | None  # minor units, inclusive
     count: int
+
+
+@dataclass(frozen=True)
+class HighlightTerms:
+    """What to mark in a product's name and description (app/search/highlight.py): the analysed stems
+    searched for, and the word being typed (as-you-type only)."""
+
+    stems: frozenset = frozenset()
+    prefix: str | None = None
 
 
 @dataclass
@@ -42,6 +53,14 @@ class SearchResult:
     total: int  # matches over all pages
     category_counts: dict[str, int] = field(default_factory=dict)  # slug -> count (before the category filter)
     price_buckets: list[PriceBucket] = field(default_factory=list)
-    highlights: dict[int, dict[str, str]] = field(default_factory=dict)  # id -> {"name": html, "snippet": html}
+    highlight_terms: HighlightTerms | None = None  # None: nothing to highlight (no text)
     corrected_text: str | None = None  # "Did you mean ..." when the query found nothing or little
-    backend: str = "whoosh"  # or "database" for the fallback
+    backend: str = "whoosh"  # or "database"
+    index_watermark: int | None = None  # the last change the answering index had applied (None: the database)
+
+
+@dataclass
+class Suggestions:
+    product_ids: list[int]  # best first
+    highlight_terms: HighlightTerms
+    index_watermark: int | None = None

@@ -23,7 +23,6 @@ Fields:
 """
 from whoosh import columns, fields
 from whoosh.analysis import LowercaseFilter, RegexTokenizer, StemFilter, StopFilter
-from whoosh.codec import whoosh3
 
 META_ID = "meta"  # pid of the document that carries the watermark (never matches product queries)
 # Query-time boosts (index weights stay plain term frequencies).
@@ -84,23 +83,3 @@ def stem_terms(text):
 
 def plain_terms(text):
     return [token.text for token in PLAIN(text)]
-
-
-def _patch_length_lookup():
-    """Whoosh 2.7 looks up a field-length column for every posting it writes and, for fields without
-    lengths (ids, numbers, booleans), asks the filesystem each time whether that column file exists:
-    hundreds of thousands of stat() calls per build. Remember the answer, "no column" included. This
-    alone makes a commit about three times faster."""
-    missing = object()
-
-    def cached_reader(self, fieldname, column):
-        reader = self._readers.get(fieldname, missing)
-        if reader is missing:
-            reader = self.column_reader(fieldname, column) if self.has_column(fieldname) else None
-            self._readers[fieldname] = reader
-        return reader
-
-    whoosh3.W3PerDocReader._cached_reader = cached_reader
-
-
-_patch_length_lookup()

@@ -2,8 +2,9 @@
 from dataclasses import dataclass, field
 
 from app.search.columns import read_column
+from whoosh.query import Term
+
 from app.search.index_store import open_live_index, read_watermark
-from app.search.indexing import IndexRow, _product_rows, latest_change_id
 from app.search.schema import META_ID, product_document
 
 
@@ -34,7 +35,7 @@ def _indexed_values(searcher):
     # Whole columns, one value per document (Whoosh's own multi-segment column reader skips segments
     # without the column, such as the watermark's, and shifts what follows; see columns.py).
     categories, prices, names = (read_column(reader, name) for name in ("category", "price", "name_sort"))
-    in_stock = set(searcher.docs_for_query(_in_stock_query()))
+    in_stock = set(searcher.docs_for_query(Term("in_stock", True)))
     values = {}
     for docnum, stored in reader.iter_docs():
         if stored["pid"] == META_ID:
@@ -44,21 +45,15 @@ def _indexed_values(searcher):
     return values
 
 
-def _in_stock_query():
-    from whoosh.query import Term
-
-    return Term("in_stock", True)
-
-
-def verify_index(index_dir, session):
+def verify_index(index_dir, feed):
     """Compare the live index with the database. Raises IndexUnavailable when there is no index."""
     _path, ix = open_live_index(index_dir)
     with ix.searcher() as searcher:
-        drift = Drift(watermark=read_watermark(searcher), latest_change=latest_change_id(session))
+        drift = Drift(watermark=read_watermark(searcher), latest_change=feed.latest_change_id())
         indexed = _indexed_values(searcher)
     expected = {}
-    for row in _product_rows(session):
-        document = product_document(IndexRow(*row))
+    for row in feed.rows():
+        document = product_document(row)
         expected[row.id] = (document["category"], document["price"], document["in_stock"], document["name_sort"])
     drift.missing = sorted(set(expected) - set(indexed))
     drift.extra = sorted(set(indexed) - set(expected))

@@ -1,5 +1,5 @@
-"""Searching the Whoosh index: the results page (filters, facets, sorts, pages, highlights, "did you
-mean") and the as-you-type suggestions. Raises IndexUnavailable whenever the index cannot answer, so
+"""Searching the Whoosh index: the results page (filters, facets, sorts, pages, "did you mean", the
+terms to highlight) and the as-you-type suggestions. Raises IndexUnavailable whenever the index cannot answer, so
 the caller can use the database instead.
 
 The index is built lazily: the first search in a process with no index builds it in-process when the
@@ -16,25 +16,19 @@ from collections import Counter
 from functools import partial
 
 from flask import current_app
-from sqlalchemy import select
 from whoosh.query import And, Term
 
-from app.catalog.models import Product
-from app.extensions import db
-from app.search.highlight import highlight_name, highlight_snippet
+from app.search.feed import product_feed
 from app.search.index_store import IndexUnavailable, WriterBusy, live_searcher
-from app.search.indexing import ensure_index, latest_change_id, sync_index
+from app.search.indexing import ensure_index, sync_index
 from app.search.postings import Unsupported, evaluate
 from app.search.query import build_query, build_suggest_query, parse_text
-from app.search.results import PRICE_BUCKETS, PriceBucket, SearchQuery, SearchResult
+from app.search.results import PRICE_BUCKETS, HighlightTerms, PriceBucket, SearchQuery, SearchResult, Suggestions
 
-__all__ = ["IndexUnavailable", "per_index_version", "search_index", "suggest_products"]
+__all__ = ["IndexUnavailable", "search_index", "suggest_products"]
 
 log = logging.getLogger(__name__)
 
-SYNC_INTERVAL = 1.0  # seconds between change-log checks per process (SEARCH_SYNC_INTERVAL)
-INLINE_BUILD_LIMIT = 5000  # build a missing index inside a request up to this many products
-INLINE_SYNC_LIMIT = 2000  # a bigger backlog is applied by a background thread instead
 FEW_RESULTS = 3  # below this, offer a spelling correction
 MAX_MATCHES = 50_000  # scored matches considered for facets and sorting
 SUGGEST_SCAN = 120  # matches looked at per suggestion request
@@ -44,58 +38,46 @@ _background = {}
 _state_lock = threading.Lock()
 
 
-def _setting(name, default):
-    return current_app.config.get(name, default)
-
-
 def _cached(reader, key, compute):
     """Recent answers per index version (SEARCH_ANSWER_CACHE=False turns it off, e.g. to measure)."""
-    return reader.cached(key, compute) if _setting("SEARCH_ANSWER_CACHE", True) else compute()
+    return reader.cached(key, compute) if current_app.config["SEARCH_ANSWER_CACHE"] else compute()
 
 
-def per_index_version(key, compute, index_dir=None):
-    """compute(), remembered for this index version like the answers are: for a view's output that
-    depends only on the index's products (a product change always makes a new version). Computed
-    every time when the cache is off or the index cannot answer."""
-    try:
-        reader = open_reader(index_dir or current_app.config["SEARCH_INDEX_DIR"])
-    except IndexUnavailable:
-        return compute()
-    return _cached(reader, key, compute)
-
-
-def open_reader(index_dir):
+def open_reader(index_dir, as_of=None):
     """The live (cached, refreshed) reader, building a small missing index and catching up with the
-    change log first."""
+    change log first: at most once per SEARCH_SYNC_INTERVAL, or at once when the caller knows of a
+    change (`as_of`, a change id) that the reader has not applied yet."""
+    feed = product_feed()
     try:
         reader = live_searcher(index_dir)
     except IndexUnavailable:
-        if not ensure_index(index_dir, db.session, _setting("SEARCH_INLINE_BUILD_LIMIT", INLINE_BUILD_LIMIT)):
+        if not ensure_index(index_dir, feed, current_app.config["SEARCH_INLINE_BUILD_LIMIT"]):
             raise
         reader = live_searcher(index_dir)
-    _catch_up(index_dir, reader)
+    if as_of is None or reader.watermark < as_of:
+        _catch_up(index_dir, reader, feed, now_please=as_of is not None)
     return reader.refresh()
 
 
-def _catch_up(index_dir, reader):
+def _catch_up(index_dir, reader, feed, now_please=False):
     now = time.monotonic()
     key = str(index_dir)
-    if now - _last_check.get(key, 0.0) < _setting("SEARCH_SYNC_INTERVAL", SYNC_INTERVAL):
+    if not now_please and now - _last_check.get(key, 0.0) < current_app.config["SEARCH_SYNC_INTERVAL"]:
         return
     _last_check[key] = now
-    lag = latest_change_id(db.session) - reader.watermark
+    lag = feed.latest_change_id() - reader.watermark
     if lag <= 0:
         return
-    if lag > _setting("SEARCH_INLINE_SYNC_LIMIT", INLINE_SYNC_LIMIT):
-        _sync_in_background(current_app._get_current_object(), index_dir)
+    if lag > current_app.config["SEARCH_INLINE_SYNC_LIMIT"]:
+        _sync_in_background(current_app._get_current_object(), index_dir, feed)
         return
     try:
-        sync_index(index_dir, db.session, lock_timeout=0)  # someone else syncing: they will catch us up
+        sync_index(index_dir, feed, lock_timeout=0)  # someone else syncing: they will catch us up
     except WriterBusy:
         pass
 
 
-def _sync_in_background(app, index_dir):
+def _sync_in_background(app, index_dir, feed):
     with _state_lock:
         running = _background.get(str(index_dir))
         if running is not None and running.is_alive():
@@ -104,11 +86,11 @@ def _sync_in_background(app, index_dir):
         def run():
             with app.app_context():
                 try:
-                    sync_index(index_dir, db.session, lock_timeout=60)
+                    sync_index(index_dir, feed, lock_timeout=60)
                 except Exception:  # logged; the next check tries again
                     log.exception("background search index sync failed")
                 finally:
-                    db.session.remove()
+                    feed.end_read()
 
         thread = _background[str(index_dir)] = threading.Thread(target=run, name="search-sync", daemon=True)
         thread.start()
@@ -116,18 +98,21 @@ def _sync_in_background(app, index_dir):
 
 # --- results page ----------------------------------------------------------------------------------
 
-def search_index(index_dir, query: SearchQuery) -> SearchResult:
-    reader = open_reader(index_dir)
+def search_index(index_dir, query: SearchQuery, as_of=None) -> SearchResult:
+    """The results page's answer from the index (see results.py). `as_of`: a change id the caller has
+    seen; the index catches up to it first if it can (result.index_watermark says what it reached)."""
+    reader = open_reader(index_dir, as_of)
     parsed = parse_text(query.text)
     built = build_query(reader.searcher.reader(), parsed) if not parsed.empty else None
     if built is None or built.query is None:
-        return SearchResult(product_ids=[], total=0, price_buckets=_buckets({}), backend="whoosh")
+        return SearchResult(product_ids=[], total=0, price_buckets=_buckets({}), backend="whoosh",
+                            index_watermark=reader.watermark)
     page_ids, total, category_counts, bucket_counts, corrected = _cached(
         reader, ("results", repr(built.query), query), lambda: _answer(reader, built, parsed, query))
     return SearchResult(
         product_ids=page_ids, total=total, category_counts=dict(category_counts),
-        price_buckets=_buckets(bucket_counts), highlights=_highlights(page_ids, built), corrected_text=corrected,
-        backend="whoosh",
+        price_buckets=_buckets(bucket_counts), highlight_terms=HighlightTerms(frozenset(built.stems), built.prefix),
+        corrected_text=corrected, backend="whoosh", index_watermark=reader.watermark,
     )
 
 
@@ -166,7 +151,7 @@ def _answer(reader, built, parsed, query):
 def _match_scores(reader, whoosh_query, in_stock):
     """{docnum: relevance score} for every match (products in stock only when asked)."""
     try:
-        terms = reader.term_cache()
+        terms = reader.term_cache(current_app.config["SEARCH_POSTINGS_CACHE"])
         scores = evaluate(terms, whoosh_query)
         if in_stock:
             stocked = terms.docs("in_stock", True)
@@ -199,7 +184,7 @@ def _bucket_column(reader):
     def compute():
         # The buckets run in order without gaps (a test checks), so a price's bucket is the number
         # of upper bounds below it: one C-level bisect per document.
-        uppers = [high for _label, _low, high in PRICE_BUCKETS[:-1]]
+        uppers = [high for _low, high in PRICE_BUCKETS[:-1]]
         return list(map(partial(bisect_left, uppers), reader.column("price")))
     return reader.derived("price_bucket", compute)
 
@@ -209,21 +194,8 @@ def _within(price, low, high):
 
 
 def _buckets(counts):
-    return [PriceBucket(label=label, min_price=low, max_price=high, count=counts.get(i, 0))
-            for i, (label, low, high) in enumerate(PRICE_BUCKETS)]
-
-
-def _highlights(product_ids, built):
-    if not product_ids:
-        return {}
-    rows = db.session.execute(
-        select(Product.id, Product.name, Product.description).where(Product.id.in_(product_ids))
-    ).all()
-    return {
-        row.id: {"name": highlight_name(row.name, built.stems, built.prefix),
-                 "snippet": highlight_snippet(row.description, built.stems)}
-        for row in rows
-    }
+    return [PriceBucket(min_price=low, max_price=high, count=counts.get(i, 0))
+            for i, (low, high) in enumerate(PRICE_BUCKETS)]
 
 
 def corrected_text(searcher, parsed):
@@ -243,17 +215,18 @@ def corrected_text(searcher, parsed):
 
 # --- as you type ------------------------------------------------------------------------------------
 
-def suggest_products(index_dir, text, limit=8):
-    """(up to `limit` product ids, best first; the BuiltQuery to highlight with) for text being typed.
-    The last word also matches as a prefix."""
-    reader = open_reader(index_dir)
+def suggest_products(index_dir, text, limit=8, as_of=None) -> Suggestions:
+    """Up to `limit` products for text being typed, best first (the last word also matches as a
+    prefix), with the terms to highlight them by."""
+    reader = open_reader(index_dir, as_of)
     parsed = parse_text(text)
     built = build_suggest_query(reader.searcher.reader(), parsed) if not parsed.empty else None
     if built is None or built.query is None:
-        return [], built
+        return Suggestions([], HighlightTerms(), reader.watermark)
     docnums = _cached(reader, ("suggest", repr(built.query), limit),
                       lambda: _suggestion_docnums(reader, built.query, limit, SUGGEST_SCAN))
-    return [int(reader.searcher.stored_fields(d)["pid"]) for d in docnums], built
+    return Suggestions([int(reader.searcher.stored_fields(d)["pid"]) for d in docnums],
+                       HighlightTerms(frozenset(built.stems), built.prefix), reader.watermark)
 
 
 def _suggestion_docnums(reader, whoosh_query, limit, scan):
@@ -263,7 +236,7 @@ def _suggestion_docnums(reader, whoosh_query, limit, scan):
     only the first matches, not a whole posting list."""
     if isinstance(whoosh_query, And):
         try:
-            scores = evaluate(reader.term_cache(), whoosh_query)
+            scores = evaluate(reader.term_cache(current_app.config["SEARCH_POSTINGS_CACHE"]), whoosh_query)
         except Unsupported:
             pass
         else:

@@ -170,17 +170,11 @@ def load_into_shop(products):
     """Create the categories and products through the catalog's own code, so the change log, and
     through it the search index, follow exactly as for a merchant's edits. Returns {sku: product id}.
     Call inside an app context on an empty catalog."""
-    from app.catalog.models import Category
-    from app.catalog.services import create_product
-    from app.extensions import db
+    from app.catalog.services import create_category, create_product
 
     category_ids = {}
     for position, name in enumerate(dict.fromkeys(p.category for p in products)):
-        category = Category(slug=slugify(name), name=name, position=position)
-        db.session.add(category)
-        db.session.flush()
-        category_ids[name] = category.id
-    db.session.commit()
+        category_ids[name] = create_category(slug=slugify(name), name=name, position=position).id
     ids = {}
     for p in products:
         product = create_product(sku=p.sku, slug=f"{slugify(p.name)[:110]}-{p.sku.lower()}", name=p.name,

@@ -117,11 +117,11 @@ def test_search_page_is_the_listing_under_its_own_url(client, make_product):
 
 
 def test_did_you_mean_link(client, many, monkeypatch):
-    # The Whoosh back end (another part of the search work) sets corrected_text; the page must show it.
-    import app.search.backend as backend
+    # The search engine sets corrected_text; the page must show it.
+    import app.catalog.listing as listing
 
-    monkeypatch.setattr(backend, "find_products", lambda query: SearchResult(
-        product_ids=[], total=0, corrected_text="speaker", backend="whoosh"))
+    monkeypatch.setattr(listing, "find_products", lambda query, categories=None, as_of=None: SearchResult(
+        product_ids=[], total=0, corrected_text="speaker", backend="database"))
     html = client.get("/search?q=spekaer&category=audio").get_data(as_text=True)
     assert re.search(r'Did you mean <a href="/search\?q=speaker&amp;category=audio" [^>]*>speaker</a>\?', html)
 
@@ -216,3 +216,22 @@ def test_a_logged_in_search_records_the_user(client, many, db, make_user, login)
     client.get("/search?q=desk")
     event = db.session.execute(select(Event).where(Event.kind == "search")).scalar_one()
     assert event.user_id == user_id and event.data["query"] == "desk"
+
+
+def test_search_events_are_written_in_batches(app, client, many, db):
+    from app.analytics.services import flush_events
+
+    app.config.update(ANALYTICS_BATCH=3, ANALYTICS_FLUSH_SECONDS=60)
+    for text in ("lamp", "desk"):
+        client.get(f"/search?q={text}")
+    assert db.session.execute(select(Event)).scalars().all() == []  # queued
+    client.get("/search?q=chair")  # the third: the batch is written
+    assert sorted(e.data["query"] for e in db.session.execute(select(Event)).scalars()) == ["chair", "desk", "lamp"]
+    client.get("/search?q=oak")
+    app.config["ANALYTICS_FLUSH_SECONDS"] = 0
+    client.get("/search?q=pine")  # the oldest has waited long enough
+    assert len(db.session.execute(select(Event)).scalars().all()) == 5
+    client.get("/search?q=walnut")
+    with app.app_context():
+        flush_events()
+    assert len(db.session.execute(select(Event)).scalars().all()) == 6

@@ -10,7 +10,8 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from werkzeug.datastructures import MultiDict
 
-from app.catalog.listing_params import MAX_PAGE, MAX_PRICE, MAX_QUERY_LENGTH, parse_listing_args
+from app.catalog.listing_params import MAX_PAGE, MAX_PRICE, parse_listing_args
+from app.search.query import MAX_QUERY_CHARS
 from app.search.results import SORTS
 
 CATEGORIES = {"audio", "kitchen", "lighting"}
@@ -55,7 +56,7 @@ def test_any_query_string_parses_at_once_into_a_bounded_state(pairs):
         assert price is None or 0 <= price <= MAX_PRICE
     if query.min_price is not None and query.max_price is not None:
         assert query.min_price <= query.max_price
-    assert 1 <= query.page <= MAX_PAGE and len(query.text) <= MAX_QUERY_LENGTH
+    assert 1 <= query.page <= MAX_PAGE and len(query.text) <= MAX_QUERY_CHARS
     assert query.sort in SORTS and query.category in CATEGORIES | {None}
     assert best_of_three(pairs) < 0.005
 

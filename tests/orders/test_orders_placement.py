@@ -187,12 +187,13 @@ def in_stock_in_index(app, product_id):
 
 
 def test_the_search_index_stops_offering_a_product_the_moment_it_sells_out(app, make_product):
+    from app.catalog.search_feed import CatalogFeed
     from app.search.indexing import rebuild_index
 
     lamp = make_product("Lamp", stock=3).id
     mug = make_product("Mug", stock=50).id
     with app.app_context():
-        rebuild_index(app.config["SEARCH_INDEX_DIR"], db.session)
+        rebuild_index(app.config["SEARCH_INDEX_DIR"], CatalogFeed())
     assert in_stock_in_index(app, lamp)
     with app.app_context():
         place(app, cart_with(app, (mug, 1)), token="m" * 24)  # stock 50 -> 49: no index write in the request

@@ -1,19 +1,7 @@
-"""Search fixtures: `search(text, **filters)` runs the real back end (products come from make_product,
-which writes through the catalog services, so the change log and the index follow)."""
-import pytest
+"""Search test helpers (the `search` fixture is in tests/conftest.py)."""
 from sqlalchemy import select
 
 from app.catalog.models import Product
-from app.search.backend import find_products
-from app.search.results import SearchQuery
-
-
-@pytest.fixture
-def search(app, db):
-    def run(text, **fields):
-        return find_products(SearchQuery(text=text, **fields))
-
-    return run
 
 
 def names(db, ids):

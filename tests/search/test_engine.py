@@ -4,6 +4,7 @@ from sqlalchemy import select
 
 from app.catalog.models import Product
 from app.catalog.seed import seed_demo_catalog
+from app.search.highlight import highlight_product
 from app.search.results import PRICE_BUCKETS, SORTS
 from tests.search.conftest import names
 
@@ -67,7 +68,7 @@ def test_facets_add_up_and_ignore_their_own_filter(catalog, search):
     assert result.total > 0
     assert sum(result.category_counts.values()) == result.total
     assert sum(b.count for b in result.price_buckets) == result.total
-    assert [b.label for b in result.price_buckets] == [label for label, _, _ in PRICE_BUCKETS]
+    assert [(b.min_price, b.max_price) for b in result.price_buckets] == list(PRICE_BUCKETS)
     slug = max(result.category_counts, key=result.category_counts.get)
     narrowed = search("recycled", category=slug)
     assert narrowed.total == result.category_counts[slug]
@@ -107,11 +108,12 @@ def test_pagination_edges(catalog, search):
 
 
 def test_highlights_are_escaped_and_marked(make_product, search):
-    pid = make_product("Kettle <b>&amp; Co</b>", description="A kettle for <script>tea</script> lovers.").id
-    result = search("kettle")
-    assert result.highlights[pid]["name"] == "<mark>Kettle</mark> &lt;b&gt;&amp;amp; Co&lt;/b&gt;"
-    assert "&lt;script&gt;" in result.highlights[pid]["snippet"]
-    assert "<mark>kettle</mark>" in result.highlights[pid]["snippet"]
+    product = make_product("Kettle <b>&amp; Co</b>", description="A kettle for <script>tea</script> lovers.")
+    terms = search("kettle").highlight_terms
+    marked = highlight_product(product.name, product.description, terms)
+    assert marked["name"] == "<mark>Kettle</mark> &lt;b&gt;&amp;amp; Co&lt;/b&gt;"
+    assert "&lt;script&gt;" in marked["snippet"]
+    assert "<mark>kettle</mark>" in marked["snippet"]
 
 
 BAD_QUERIES = [
@@ -132,8 +134,7 @@ def test_bad_queries_never_fail(seeded, search, text):
 def test_bad_queries_never_fail_as_you_type(seeded, db, app, text):
     from app.search.whoosh_backend import suggest_products
 
-    ids, _built = suggest_products(app.config["SEARCH_INDEX_DIR"], text)
-    assert len(ids) <= 8
+    assert len(suggest_products(app.config["SEARCH_INDEX_DIR"], text).product_ids) <= 8
 
 
 def test_as_you_type_matches_the_last_word_as_a_prefix(make_product, db, app):
@@ -142,10 +143,10 @@ def test_as_you_type_matches_the_last_word_as_a_prefix(make_product, db, app):
     index_dir = app.config["SEARCH_INDEX_DIR"]
     phones = make_product("Wireless Headphones", description="Over ear.").id
     speaker = make_product("Wireless Speaker", description="Loud.").id
-    assert set(suggest_products(index_dir, "wi")[0]) == {phones, speaker}
-    assert suggest_products(index_dir, "wireless hea")[0] == [phones]
-    assert suggest_products(index_dir, "headphone")[0] == [phones]  # past the stem "headphon"
-    assert suggest_products(index_dir, "h")[0] == []  # one letter waits for more
+    assert set(suggest_products(index_dir, "wi").product_ids) == {phones, speaker}
+    assert suggest_products(index_dir, "wireless hea").product_ids == [phones]
+    assert suggest_products(index_dir, "headphone").product_ids == [phones]  # past the stem "headphon"
+    assert suggest_products(index_dir, "h").product_ids == []  # one letter waits for more
 
 
 def test_names_helper_sanity(make_product, db):

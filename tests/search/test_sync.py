@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from app.catalog.models import ProductChange
 from app.catalog.services import delete_product, update_product
+from app.catalog.search_feed import CatalogFeed
 from app.search.index_store import current_path, live_searcher
 from app.search.indexing import GAP_GRACE_SECONDS, advance_watermark, rebuild_index
 from app.search.verify import verify_index
@@ -73,7 +74,7 @@ def test_verify_detects_drift_and_sync_repairs_it(make_product, app, db, runner,
     db.session.add(ProductChange(product_id=pid, kind="upsert"))
     db.session.commit()
     assert runner.invoke(args=["search", "sync"]).exit_code == 0
-    assert verify_index(app.config["SEARCH_INDEX_DIR"], db.session).clean
+    assert verify_index(app.config["SEARCH_INDEX_DIR"], CatalogFeed()).clean
 
 
 def test_reindex_cli_builds_and_swaps(seeded, app, runner):
@@ -103,9 +104,9 @@ def test_parallel_build_matches_single_process(db, app):
 
     seed_demo_catalog(2500, seed=5)
     index_dir = app.config["SEARCH_INDEX_DIR"]
-    count, _live = rebuild_index(index_dir, db.session, procs=2)
+    count, _live = rebuild_index(index_dir, CatalogFeed(), procs=2)
     assert count > 2400
-    assert verify_index(index_dir, db.session).clean
+    assert verify_index(index_dir, CatalogFeed()).clean
 
 
 def test_reindex_swap_under_concurrent_searches(seeded, app, search, db):
@@ -128,7 +129,7 @@ def test_reindex_swap_under_concurrent_searches(seeded, app, search, db):
         thread.start()
     try:
         for _ in range(3):
-            rebuild_index(app.config["SEARCH_INDEX_DIR"], db.session, procs=1)
+            rebuild_index(app.config["SEARCH_INDEX_DIR"], CatalogFeed(), procs=1)
     finally:
         stop.set()
         for thread in threads:
@@ -165,7 +166,7 @@ def test_two_processes_updating_the_index_at_once(make_product, app, db, search)
         worker.join(timeout=120)
     assert [w.exitcode for w in workers] == [0, 0]
     assert search("alpha").total == 6 and search("bravo").total == 6
-    assert verify_index(index_dir, db.session).clean
+    assert verify_index(index_dir, CatalogFeed()).clean
 
 
 def test_broken_index_falls_back_to_the_database(make_product, app, client, caplog, search, hx):
