@@ -105,12 +105,11 @@ def register_blueprints(app):
     from app.cart import bp as cart_bp
     from app.catalog import bp as catalog_bp
     from app.checkout import bp as checkout_bp
-    from app.mail import bp as mail_bp
     from app.ops import bp as ops_bp
     from app.orders import bp as orders_bp
     from app.payments import bp as payments_bp
 
-    for bp in (ops_bp, catalog_bp, auth_bp, cart_bp, checkout_bp, orders_bp, payments_bp, admin_bp, mail_bp):
+    for bp in (ops_bp, catalog_bp, auth_bp, cart_bp, checkout_bp, orders_bp, payments_bp, admin_bp):
         app.register_blueprint(bp)
 
 

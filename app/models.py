@@ -1,4 +1,5 @@
 """Imports every domain's tables, so SQLAlchemy and Alembic see the whole schema."""
+from app.admin.models import AdminAction  # noqa: F401
 from app.analytics.models import Event  # noqa: F401
 from app.auth.models import Address, User  # noqa: F401
 from app.cart.models import Cart, CartLine  # noqa: F401

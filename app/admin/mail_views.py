@@ -1,20 +1,20 @@
 """The admins' view of the outbox: messages that gave up, with a "try again" button."""
 from flask import flash, redirect, render_template, url_for
 
+from app.admin import bp
 from app.auth.decorators import admin_required
-from app.mail import bp
 from app.mail.services import failed_messages, outbox_counts, retry_failed
 
 
-@bp.get("/admin/mail")
+@bp.get("/mail")
 @admin_required
-def outbox():
-    return render_template("mail/outbox.html", failed=failed_messages(), counts=outbox_counts())
+def mail_outbox():
+    return render_template("admin/mail_outbox.html", failed=failed_messages(), counts=outbox_counts())
 
 
-@bp.post("/admin/mail/<int:message_id>/retry")
+@bp.post("/mail/<int:message_id>/retry")
 @admin_required
-def retry(message_id):
+def retry_mail(message_id):
     if retry_failed(message_id):
         flash("The message will be tried again.", "info")
-    return redirect(url_for("mail.outbox"), 303)
+    return redirect(url_for("admin.mail_outbox"), 303)
