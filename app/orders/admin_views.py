@@ -1,6 +1,9 @@
 """The admin's orders: a list with a sales chart, one order with its lines, payments and history, and the
 actions the status machine allows (ship, deliver, cancel an unpaid order, add a note). Capture, void and
 refund talk to the gateway and live in app.payments.views."""
+import secrets
+from datetime import date, datetime, time, timedelta, timezone
+
 from flask import abort, flash, redirect, render_template, request, url_for
 from sqlalchemy import or_, select
 
@@ -13,23 +16,51 @@ from app.orders.reports import bar_chart, sales_by_day
 from app.orders.services import add_note, cancel_unpaid_order, deliver_order, order_by_number, ship_order
 from app.orders.status import LABELS, STATUSES, can_transition
 
-MAX_LISTED = 200
+PAGE_SIZE = 50
+
+
+def printable(text, limit):
+    """Printable characters only, trimmed and cut to `limit`: a NUL would be a database error on
+    PostgreSQL, and a control character has no business in a tracking number or a search."""
+    return "".join(ch for ch in text if ch.isprintable()).strip()[:limit]
+
+
+def parse_day(text):
+    """A YYYY-MM-DD date, or None when empty; ValueError when it is not a date."""
+    return date.fromisoformat(text) if text else None
 
 
 @bp.get("/admin/orders")
 @admin_required
 def admin_list():
     status = request.args.get("status", "")
-    # Printable characters only: a NUL would be a database error on PostgreSQL, not a search.
-    text = "".join(ch for ch in request.args.get("q", "") if ch.isprintable()).strip()[:100]
-    query = select(Order).order_by(Order.created_at.desc(), Order.id.desc()).limit(MAX_LISTED)
+    text = printable(request.args.get("q", ""), 100)
+    page = request.args.get("page", "1")
+    page = int(page) if page.isdigit() and 0 < int(page) <= 10_000 else 1
+    notice = ""
+    try:
+        start, end = parse_day(request.args.get("start", "")), parse_day(request.args.get("end", ""))
+    except ValueError:
+        start = end = None
+        notice = "Dates are written like 2026-11-29; showing every date."
+    if start and end and start > end:
+        start, end = end, start
+    query = select(Order).order_by(Order.created_at.desc(), Order.id.desc())
     if status in STATUSES:
         query = query.where(Order.status == status)
     if text:
         query = query.where(or_(Order.number == text.upper(), Order.email.contains(text.lower())))
-    orders = db.session.execute(query).scalars().all()
-    return render_template("orders/admin_list.html", orders=orders, labels=LABELS, statuses=STATUSES,
-                           status=status if status in STATUSES else "", q=text, chart=bar_chart(sales_by_day()))
+    if start:
+        query = query.where(Order.created_at >= datetime.combine(start, time.min, timezone.utc))
+    if end:
+        query = query.where(Order.created_at < datetime.combine(end + timedelta(days=1), time.min, timezone.utc))
+    # One row more than a page tells whether there is a next page without counting every order.
+    rows = db.session.execute(query.limit(PAGE_SIZE + 1).offset((page - 1) * PAGE_SIZE)).scalars().all()
+    filters = {"status": status if status in STATUSES else "", "q": text,
+               "start": start.isoformat() if start else "", "end": end.isoformat() if end else ""}
+    return render_template("orders/admin_list.html", orders=rows[:PAGE_SIZE], labels=LABELS, statuses=STATUSES,
+                           filters=filters, page=page, has_next=len(rows) > PAGE_SIZE, notice=notice,
+                           status=filters["status"], q=text, chart=bar_chart(sales_by_day()))
 
 
 @bp.get("/admin/orders/<number>")
@@ -38,14 +69,18 @@ def admin_detail(number):
     order = order_by_number(number)
     if order is None:
         abort(404)
-    return render_template("orders/admin_detail.html", order=order, labels=LABELS, can=can_transition)
+    # A fresh key per rendering of the page: the refund it submits is made once, however often it is sent.
+    return render_template("orders/admin_detail.html", order=order, labels=LABELS, can=can_transition,
+                           refund_key=secrets.token_hex(16))
 
 
 @bp.post("/admin/orders/<number>/ship")
 @admin_required
 def admin_ship(number):
-    note = request.form.get("note", "").strip()[:200]
-    return run_admin_action(number, lambda: ship_order(number, actor=admin_actor(), note=note), "Marked as shipped; the shopper is told.")
+    tracking = printable(request.form.get("tracking", ""), 100)
+    note = printable(request.form.get("note", ""), 200)
+    return run_admin_action(number, lambda: ship_order(number, actor=admin_actor(), tracking=tracking, note=note),
+                            "Marked as shipped; the shopper is told.")
 
 
 @bp.post("/admin/orders/<number>/deliver")

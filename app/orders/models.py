@@ -55,6 +55,7 @@ class Order(TimestampMixin, db.Model):
     # True while the order's quantities are taken from stock; returning them flips it with a conditional
     # UPDATE, so stock comes back exactly once however many paths try.
     stock_taken: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    tracking_number: Mapped[str] = mapped_column(String(100), nullable=False, default="")  # set when shipped
     # A pending order holds its stock until then; `flask payments reconcile` releases it afterwards
     # (after asking the gateway that nothing was charged).
     hold_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

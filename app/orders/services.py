@@ -113,9 +113,13 @@ def refund_recorded(order, *, amount, actor, reason=""):
 
 # --- admin actions without the gateway (own transaction) ------------------------------------------------------
 
-def ship_order(number, *, actor, note=""):
+def ship_order(number, *, actor, tracking="", note=""):
+    """Mark an order shipped, with the carrier's tracking number when there is one (a letter may have
+    none); the shopper's email (through the outbox) carries both."""
     order = get_order(number)
-    transition(order, "shipped", f"Shipped{': ' + note if note else '.'}", actor=actor)
+    reason = "Shipped" + (f", tracking {tracking}" if tracking else "") + (f": {note}" if note else ".")
+    transition(order, "shipped", reason, actor=actor)
+    order.tracking_number = tracking
     queue_order_email(order, "order_shipped", note=note)
     db.session.commit()
     return order

@@ -4,6 +4,7 @@ Each writes its Payment row (refunds) or updates it, and changes the order throu
 same transaction. A refund row is committed as "pending" before the gateway is called, like a sale.
 """
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db
 from app.money import format_money
@@ -65,10 +66,17 @@ def cancel_authorized(number, *, gateway, actor, reason="Cancelled by the shop."
     return order
 
 
-def refund(number, *, amount, gateway, actor):
+def refund(number, *, amount, gateway, actor, request_key=None):
     """Refund `amount` minor units (None: all that is left). A sale not yet settled cannot be refunded at
-    Braintree; refunding all of it then voids the sale instead, which returns the money the same way."""
+    Braintree; refunding all of it then voids the sale instead, which returns the money the same way.
+
+    `request_key` names one submission of the refund form: the same key twice (a double click, a resent
+    form) makes one refund. Its payment row's unique idempotency key is what stops the second, even when
+    both arrive at once."""
     order = get_order(number)
+    key = f"{order.number}-r-{request_key}" if request_key else None
+    if key and db.session.execute(select(Payment.id).where(Payment.idempotency_key == key)).first():
+        raise PaymentActionFailed("This refund was already submitted; the order shows what it did.")
     sale = approved_sale(order)
     left = order.total - order.refunded
     amount = left if amount is None else amount
@@ -79,11 +87,16 @@ def refund(number, *, amount, gateway, actor):
         raise PaymentActionFailed(f"Refund between {format_money(1, order.currency)} and what is left "
                                   f"({format_money(left, order.currency)}).")
     count = db.session.execute(select(func.count()).where(Payment.order_id == order.id, Payment.kind == "refund")).scalar_one()
-    row = Payment(order_id=order.id, provider=gateway.provider, kind="refund", idempotency_key=f"{order.number}-r{count + 1}",
+    row = Payment(order_id=order.id, provider=gateway.provider, kind="refund",
+                  idempotency_key=key or f"{order.number}-r{count + 1}",
                   amount=amount, currency=order.currency, status="pending", gateway_status="", response_code="",
                   method=sale.method, error="")
     db.session.add(row)
-    db.session.commit()
+    try:
+        db.session.commit()
+    except IntegrityError:  # the same submission (or a refund counted at the same moment) got there first
+        db.session.rollback()
+        raise PaymentActionFailed("This refund was already submitted; the order shows what it did.") from None
     voided = False
     try:
         result = _ask(gateway.refund, sale.transaction_id, None if amount == sale.amount else amount, order.currency)

@@ -1,5 +1,6 @@
 """Braintree's webhook endpoint, and the admin's capture / void / refund buttons on an order."""
 import logging
+import re
 
 from flask import abort, current_app, flash, jsonify, redirect, request, url_for
 
@@ -52,5 +53,8 @@ def admin_refund(number):
     except InvalidAmount as error:
         flash(f"{error}. Enter an amount like 12.50, or leave it empty to refund everything left.", "error")
         return redirect(url_for("orders.admin_detail", number=number), 303)
-    return run_admin_action(number, lambda: refund(number, amount=amount, gateway=current_gateway(), actor=admin_actor()),
+    key = request.form.get("refund_key", "")
+    key = key if re.fullmatch(r"[0-9a-f]{32}", key) else None
+    return run_admin_action(number, lambda: refund(number, amount=amount, gateway=current_gateway(), actor=admin_actor(),
+                                                   request_key=key),
                 "Refund done; the shopper is told.")

@@ -1,9 +1,12 @@
 """The admin's order page and actions, with Braintree (the stand-in): capture an authorized payment, cancel
 and release it, refund part and all, ship and deliver; what the status machine forbids is refused with a
 message and changes nothing."""
+from datetime import timedelta
+
 import pytest
 
-from tests.commerce import VISA, order_row, stock_of
+from tests.commerce import VISA, field_value, order_row, stock_of
+from tests.conftest import mail_text
 
 
 @pytest.fixture
@@ -145,3 +148,47 @@ def test_cancel_an_unpaid_order(app, admin, shopper, make_product, standin):
     client.post(f"/admin/orders/{number}/cancel")
     assert "may still be in progress" in flashed(client, number)  # an unanswered attempt: reconcile first
     assert order_row(app, number).status == "pending_payment" and stock_of(app, lamp) == 4
+
+
+def test_a_refund_form_sent_twice_refunds_once(app, admin, shopper, make_product, standin):
+    number, _ = place(app, shopper, make_product, price=2000)
+    standin.settle(standin.charges()[0].id)
+    client = as_admin(app, admin)
+    key = field_value(client.get(f"/admin/orders/{number}").get_data(as_text=True), "refund_key")
+    assert len(key) == 32
+    for _ in range(2):  # a double click: the same rendered form, posted twice
+        client.post(f"/admin/orders/{number}/refund", data={"amount": "5.00", "refund_key": key})
+    assert "already submitted" in flashed(client, number)
+    order = order_row(app, number)
+    assert (order.status, order.refunded) == ("partially_refunded", 500)
+    assert len([t for t in standin.transactions.values() if t.type == "credit"]) == 1
+    fresh = field_value(flashed(client, number), "refund_key")  # the page, shown again, allows another refund
+    assert fresh != key
+    client.post(f"/admin/orders/{number}/refund", data={"amount": "5.00", "refund_key": fresh})
+    assert order_row(app, number).refunded == 1000
+
+
+def test_shipping_with_a_tracking_number_tells_the_shopper(app, admin, shopper, make_product, smtp_server):
+    number, _ = place(app, shopper, make_product)
+    client = as_admin(app, admin)
+    answer = client.post(f"/admin/orders/{number}/ship", data={"tracking": "1Z999AA1\t 0123", "note": "Royal Mail"})
+    assert answer.status_code == 303, answer.get_data(as_text=True)[:2000]
+    order = order_row(app, number)
+    assert (order.status, order.tracking_number) == ("shipped", "1Z999AA1 0123")
+    shipped = next(m for m in smtp_server.wait_for(2) if "on its way" in m["Subject"])
+    assert "Tracking number: 1Z999AA1 0123" in mail_text(shipped) and "Royal Mail" in mail_text(shipped)
+    assert "1Z999AA1 0123" in flashed(client, number)
+
+
+def test_the_list_filters_by_date_and_pages(app, admin, shopper, make_product):
+    number, _ = place(app, shopper, make_product)
+    client = as_admin(app, admin)
+    placed = order_row(app, number).created_at.date()
+    day = placed.isoformat()
+    assert number in client.get(f"/admin/orders?start={day}&end={day}").get_data(as_text=True)
+    before = (placed - timedelta(days=3)).isoformat()
+    assert number not in client.get(f"/admin/orders?end={before}").get_data(as_text=True)
+    assert number in client.get(f"/admin/orders?start={day}&end={before}").get_data(as_text=True)  # swapped
+    page = client.get("/admin/orders?start=yesterday&page=-4")
+    assert page.status_code == 200 and "Dates are written like" in page.get_data(as_text=True)
+    assert number not in client.get("/admin/orders?page=2").get_data(as_text=True)

@@ -1,4 +1,4 @@
-"""admin: the audit trail of admin actions
+"""admin: the audit trail of admin actions, and the tracking number of a shipped order
 
 Revision ID: 0006_admin
 Revises: 0005_catalog_scale
@@ -29,9 +29,15 @@ def upgrade():
     )
     with op.batch_alter_table("admin_actions", schema=None) as batch_op:
         batch_op.create_index("ix_admin_actions_target", ["target_type", "target_id", "created_at"], unique=False)
+    with op.batch_alter_table("orders", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("tracking_number", sa.String(length=100), nullable=False, server_default=""))
+    with op.batch_alter_table("orders", schema=None) as batch_op:
+        batch_op.alter_column("tracking_number", existing_type=sa.String(length=100), server_default=None)
 
 
 def downgrade():
+    with op.batch_alter_table("orders", schema=None) as batch_op:
+        batch_op.drop_column("tracking_number")
     with op.batch_alter_table("admin_actions", schema=None) as batch_op:
         batch_op.drop_index("ix_admin_actions_target")
     op.drop_table("admin_actions")
