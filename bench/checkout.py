@@ -47,6 +47,7 @@ def prepare_database(size, database_url=None):
     from app.catalog.models import Product
     from app.catalog.seed import product_count, seed_demo_catalog
     from app.extensions import db
+    from app.search.feed import product_feed
     from app.search.indexing import rebuild_index
 
     template = OUT / f"checkout-template-{size}.db"
@@ -65,7 +66,7 @@ def prepare_database(size, database_url=None):
             # Plenty of stock on the products the buyers take, so every order can be placed.
             db.session.execute(db.update(Product).where(Product.id <= 50).values(stock=1_000_000, is_active=True))
             db.session.commit()
-            rebuild_index(str(index), db.session, procs=1)
+            rebuild_index(str(index), product_feed(), procs=1)
         products = [{"id": i, "slug": slug} for i, slug in db.session.execute(
             db.select(Product.id, Product.slug).where(Product.id <= 50).order_by(Product.id)).all()]
         db.engine.dispose()
