@@ -125,8 +125,7 @@ def register_commands(app):
     from app.auth.cli import users_cli
     from app.cart.cli import cart_cli
     from app.catalog.cli import seed_cli
-    from app.mail.cli import mail_cli
-    from app.notifications.cli import messages_cli
+    from app.notifications.cli import mail_cli, messages_cli
     from app.payments.cli import payments_cli
     from app.search.cli import search_cli
 

@@ -1,8 +1,8 @@
 """Consent forms: the member's contact choices (profile) and the checkout's SMS opt-in fields."""
 from flask import current_app
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, StringField
-from wtforms.validators import Length, ValidationError
+from wtforms import BooleanField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, ValidationError
 
 from app.notifications.phones import InvalidPhone, normalise_phone
 
@@ -32,3 +32,9 @@ class ContactPreferencesForm(FlaskForm):
     def validate_sms_order_updates(self, field):
         if field.data and not self.mobile_phone.data:
             raise ValidationError("Add a mobile number to get order updates by SMS.")
+
+
+class PromotionForm(FlaskForm):
+    subject = StringField("Subject", filters=[strip], validators=[DataRequired(), Length(max=200)])
+    body_text = TextAreaField("Text", filters=[strip], validators=[DataRequired(), Length(max=20000)])
+    skus = TextAreaField("Products (SKUs, one per line or comma-separated, up to 6)", validators=[Length(max=1000)])
