@@ -51,12 +51,21 @@ def products_for(skus):
         raise PromotionError(f"Pick at most {MAX_PRODUCTS} products.")
     if any(len(sku) > 40 for sku in skus):
         raise PromotionError("A SKU is at most 40 characters.")
-    found = {p.sku: p for p in db.session.execute(
-        select(Product).where(Product.sku.in_(skus), Product.is_active.is_(True))).scalars()} if skus else {}
-    missing = [sku for sku in skus if sku not in found]
+    found = products_on_sale(skus)
+    missing = [sku for sku in skus if sku not in {p.sku for p in found}]
     if missing:
         raise PromotionError(f"No product on sale with SKU {', '.join(missing)}.")
-    return [found[sku] for sku in skus]
+    return found
+
+
+def products_on_sale(skus):
+    """Those of these SKUs' products still on sale, in the given order (a campaign under way leaves out a
+    product taken off sale rather than stopping)."""
+    if not skus:
+        return []
+    found = {p.sku: p for p in db.session.execute(
+        select(Product).where(Product.sku.in_(skus[:MAX_PRODUCTS]), Product.is_active.is_(True))).scalars()}
+    return [found[sku] for sku in skus if sku in found]
 
 
 def _checked(subject, body_text, skus):
@@ -105,18 +114,19 @@ def update_promotion(promotion_id, *, actor, subject, body_text, skus):
     return promotion
 
 
-def render_promotion(promotion, unsubscribe_link):
-    """(text, html) of the email as a member gets it."""
-    products = products_for(promotion.skus)
+def render_promotion(promotion, unsubscribe_link, products=None):
+    """(text, html) of the email as a member gets it (`products`: products_for(promotion.skus), read once
+    per batch by the caller)."""
+    products = products_for(promotion.skus) if products is None else products
     context = dict(subject=promotion.subject, text=promotion.body_text, shop_name=current_app.config["SHOP_NAME"],
                    currency=current_app.config["CURRENCY"], unsubscribe_url=unsubscribe_link,
                    products=[(p, external_url("catalog.product", slug=p.slug)) for p in products])
     return (render_template("email/promotion.txt", **context), render_template("email/promotion.html", **context))
 
 
-def _queue_to(promotion, user_id, email, purpose):
+def _queue_to(promotion, user_id, email, purpose, products=None):
     link = unsubscribe_url(user_id, promotion.id)
-    text, html = render_promotion(promotion, link)
+    text, html = render_promotion(promotion, link, products)
     subject = promotion.subject if purpose else f"[Test] {promotion.subject}"
     return queue_message("email", email, subject, text, body_html=html, purpose=purpose, user_id=user_id,
                          promotion_id=promotion.id if purpose else None, headers=unsubscribe_headers(link))
@@ -172,7 +182,8 @@ def queue_next_batch(promotion_id, batch_size):
             promotion.status, promotion.finished_at = "done", utcnow()
             db.session.commit()
         return []
-    rows = [_queue_to(promotion, user_id, email, purpose=PROMOTION) for user_id, email in recipients]
+    products = products_on_sale(promotion.skus)
+    rows = [_queue_to(promotion, user_id, email, PROMOTION, products) for user_id, email in recipients]
     try:
         db.session.commit()
     except IntegrityError:  # another worker queued some of them at the same moment: it has them
