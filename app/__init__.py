@@ -105,11 +105,13 @@ def register_blueprints(app):
     from app.cart import bp as cart_bp
     from app.catalog import bp as catalog_bp
     from app.checkout import bp as checkout_bp
+    from app.notifications import bp as notifications_bp
     from app.ops import bp as ops_bp
     from app.orders import bp as orders_bp
     from app.payments import bp as payments_bp
 
-    for bp in (ops_bp, catalog_bp, auth_bp, cart_bp, checkout_bp, orders_bp, payments_bp, admin_bp):
+    for bp in (ops_bp, catalog_bp, auth_bp, cart_bp, checkout_bp, orders_bp, payments_bp, admin_bp,
+               notifications_bp):
         app.register_blueprint(bp)
 
 
@@ -123,16 +125,17 @@ def register_commands(app):
     from app.auth.cli import users_cli
     from app.cart.cli import cart_cli
     from app.catalog.cli import seed_cli
-    from app.mail.cli import mail_cli
+    from app.notifications.cli import mail_cli, messages_cli
     from app.payments.cli import payments_cli
     from app.search.cli import search_cli
 
-    for group in (seed_cli, users_cli, cart_cli, search_cli, mail_cli, payments_cli):
+    for group in (seed_cli, users_cli, cart_cli, search_cli, mail_cli, payments_cli, messages_cli):
         app.cli.add_command(group)
 
 
 def register_hooks(app):
     from app.mail.hooks import register_mail_delivery
+    from app.notifications.setup import register_notifications
     from app.ops.private_pages import no_store_for_signed_in
     from app.ops.security import add_security_headers, reject_nul_bytes
 
@@ -140,4 +143,5 @@ def register_hooks(app):
     app.after_request(add_security_headers)
     app.after_request(no_store_for_signed_in)
     register_mail_delivery(app)
+    register_notifications(app)
     logging.getLogger(__name__).debug("app created with database %s", app.config["SQLALCHEMY_DATABASE_URI"])

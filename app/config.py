@@ -83,6 +83,17 @@ DEFAULTS = {
     "MAIL_MAX_ATTEMPTS": 8,  # failed tries before an outbox row is marked failed (backoff: app/mail/services.py)
     "MAIL_TIMEOUT": 10,  # seconds, for connecting to and talking with the SMTP server
     "MAIL_FILE_DIR": None,  # where .eml files go without MAIL_SERVER; None means instance/mail/
+    # SMS (docs/notifications.md): without Twilio credentials, texts are written under instance/sms/.
+    "SHOP_PHONE_REGION": "US",  # ISO country a mobile number without +country code is read in
+    "TWILIO_ACCOUNT_SID": None,
+    "TWILIO_AUTH_TOKEN": None,
+    "TWILIO_FROM": None,  # the sending number in E.164, or
+    "TWILIO_MESSAGING_SERVICE_SID": None,  # a messaging service (used instead of TWILIO_FROM when set)
+    "TWILIO_BASE_URL": "https://api.twilio.com",  # tests point it at a stand-in on 127.0.0.1
+    "SMS_TIMEOUT": 10,  # seconds for each call to the provider
+    "SMS_FILE_DIR": None,  # where texts go without a provider; None means instance/sms/
+    # Promotional email is queued this many recipients at a time; consent is read again for each batch.
+    "PROMOTION_BATCH_SIZE": 200,
     # Rate limits (Flask-Limiter); memory by default, Redis via RATELIMIT_STORAGE_URI=redis://...
     "RATELIMIT_STORAGE_URI": "memory://",
     "RATELIMIT_ENABLED": True,
@@ -159,6 +170,15 @@ ENVIRONMENT = {
     "MAIL_MAX_ATTEMPTS": int,
     "MAIL_TIMEOUT": int,
     "MAIL_FILE_DIR": str,
+    "SHOP_PHONE_REGION": str,
+    "TWILIO_ACCOUNT_SID": str,
+    "TWILIO_AUTH_TOKEN": str,
+    "TWILIO_FROM": str,
+    "TWILIO_MESSAGING_SERVICE_SID": str,
+    "TWILIO_BASE_URL": str,
+    "SMS_TIMEOUT": int,
+    "SMS_FILE_DIR": str,
+    "PROMOTION_BATCH_SIZE": int,
     "RATELIMIT_STORAGE_URI": str,
     "RATELIMIT_ENABLED": _truthy,
     "RATELIMIT_LOGIN": str,

@@ -3,4 +3,5 @@ ADMIN_NAV = [
     ("admin.home", "Admin"),
     ("orders.admin_list", "Orders"),
     ("admin.mail_outbox", "Mail"),
+    ("notifications.promotions", "Promotions"),
 ]

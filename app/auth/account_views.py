@@ -15,6 +15,9 @@ from app.auth.services import (
 from app.auth.tokens import TokenError
 from app.auth.views import has_remember_cookie, signed_in_user_id, token_error
 from app.htmx import is_fragment_request, render
+from app.notifications.consent import ConsentError, preferences_for, update_preferences
+from app.notifications.forms import ContactPreferencesForm
+from app.notifications.phones import display_phone
 
 
 def me():
@@ -26,6 +29,11 @@ def render_account(status=200, **forms):
     forms.setdefault("name_form", NameForm(formdata=None, name=user.name))
     forms.setdefault("email_form", EmailChangeForm(formdata=None))
     forms.setdefault("password_form", PasswordChangeForm(formdata=None))
+    if "contact_form" not in forms:
+        prefs = preferences_for(user.id)
+        forms["contact_form"] = ContactPreferencesForm(
+            formdata=None, mobile_phone=display_phone(prefs.mobile_phone), sms_order_updates=prefs.sms_order_updates,
+            email_news=prefs.email_news)
     return render_template("account/profile.html", **forms), status
 
 
@@ -88,6 +96,23 @@ def account_password():
             flash("Your password is changed. Other devices have been logged out.", "success")
             return redirect(url_for("auth.account"), 303)
     return render_account(422, password_form=form)
+
+
+@bp.post("/account/contact")
+@login_required
+def account_contact():
+    """Mobile number and the two consents (order updates by SMS, news and offers by email)."""
+    form = ContactPreferencesForm()
+    if form.validate_on_submit():
+        try:
+            update_preferences(me().id, mobile_phone=form.mobile_phone.e164,
+                               sms_order_updates=form.sms_order_updates.data, email_news=form.email_news.data)
+        except ConsentError as error:
+            form.form_errors.append(str(error))
+        else:
+            flash("Your contact choices are saved.", "success")
+            return redirect(url_for("auth.account"), 303)
+    return render_account(422, contact_form=form)
 
 
 # --- addresses ------------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ from app.auth.passwords import DUMMY_HASH, hash_password, needs_rehash, verify_p
 from app.database import utcnow
 from app.extensions import db
 from app.mail.services import queue_email
+from app.notifications.sms_messages import queue_password_changed_sms
 from app.ops.links import external_url
 from app.orders.services import attach_guest_orders
 
@@ -170,6 +171,7 @@ def _set_password(user, new_password):
     user.session_token = new_session_token()  # every other session ends
     queue_email(user.email, "Your password was changed", "password_changed",
                 user=user, reset_url=external_url("auth.forgot_password"))
+    queue_password_changed_sms(user.id, link=external_url("auth.forgot_password"))
 
 
 # --- profile ------------------------------------------------------------------------------------------

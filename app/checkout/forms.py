@@ -5,6 +5,7 @@ from wtforms import BooleanField, EmailField, HiddenField, StringField
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, Regexp, ValidationError
 
 from app.auth.forms import AddressForm, strip
+from app.notifications.forms import MobilePhone
 
 NEW_ADDRESS = "new"
 
@@ -17,6 +18,9 @@ class ContactForm(AddressForm):
     # A saved address's id, or "new" (radio buttons in the template; checked in validate()).
     address_choice = StringField("Ship to", default=NEW_ADDRESS, validators=[Length(max=20)])
     save_address = BooleanField("Save this address to my account")
+    # Opt-in to this order's updates by SMS (off unless ticked); the number is kept in E.164 (sms_phone.e164).
+    sms_updates = BooleanField("Text me when my order is confirmed and when it ships")
+    sms_phone = StringField("Mobile number for texts", filters=[strip], validators=[Length(max=40), MobilePhone()])
 
     def __init__(self, *args, guest=True, saved_ids=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -33,6 +37,9 @@ class ContactForm(AddressForm):
         ok = super().validate(extra_validators)
         if self.guest and not self.email.data:
             self.email.errors.append("Enter the email address for your order confirmation.")
+            ok = False
+        if self.sms_updates.data and not self.sms_phone.data:
+            self.sms_phone.errors.append("Enter the mobile number for the texts, or untick the box.")
             ok = False
         if not self.guest and self.address_choice.data not in self.saved_ids | {NEW_ADDRESS}:
             self.address_choice.errors.append("Choose one of your addresses or a new one.")

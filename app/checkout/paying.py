@@ -17,6 +17,7 @@ from app.checkout.guards import LeaveStep, quote_serializer, rules, step_state
 from app.checkout.payment_panel import payment_panel
 from app.checkout.state import end_checkout, placed_here, remember_placed, save_state
 from app.htmx import render, see_other
+from app.notifications.consent import grant_order_sms
 from app.orders.placement import (
     CartEmpty,
     CartNotOrderable,
@@ -113,6 +114,9 @@ def place():
         return render_review(cart, state, quote, 422, error=str(error))
     order = placement.order
     remember_placed(order.number)
+    if state.sms_phone:
+        # Recorded before the payment, whose approval queues the confirmation (and so its text).
+        grant_order_sms(order.id, state.sms_phone, source="checkout")
     outcome = pay_order(order, nonce=form.payment_method_nonce.data, gateway=current_gateway(),
                         settings=PaymentSettings.from_config(current_app.config))
     if outcome.result in ("approved", "already_paid"):

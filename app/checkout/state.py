@@ -23,6 +23,7 @@ class CheckoutState:
     address_id: int | None = None  # the saved address chosen (members), to preselect it again
     shipping_method: str = ""
     token: str = ""
+    sms_phone: str = ""  # E.164: the shopper ticked "text me" for this order (recorded on it when placed)
 
     @property
     def contact_done(self):

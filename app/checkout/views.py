@@ -14,6 +14,7 @@ from app.checkout.forms import NEW_ADDRESS, ContactForm, ShippingForm
 from app.checkout.guards import rules, step_state
 from app.checkout.state import ADDRESS_FIELDS, save_state
 from app.htmx import is_fragment_request, render, see_other
+from app.notifications.phones import display_phone
 from app.orders.placement import quote_for_cart
 
 
@@ -44,6 +45,7 @@ def contact_form(state, formdata=True):
             choice = str(default.id)
         form.address_choice.data = choice
         form.email.data = state.email
+        form.sms_updates.data, form.sms_phone.data = bool(state.sms_phone), display_phone(state.sms_phone)
         filled = state.address if state.address_id is None else {}
         for name in ADDRESS_FIELDS:
             getattr(form, "full_name" if name == "name" else name).data = filled.get(name, "")
@@ -90,6 +92,7 @@ def save_contact():
     if (email, address) != (state.email, state.address):
         state.token = ""  # a new address (and so maybe tax) makes a new order, never a changed one
     state.email, state.address, state.address_id = email, address, address_id
+    state.sms_phone = form.sms_phone.e164 if form.sms_updates.data else ""
     save_state(state)
     return see_other(url_for("checkout.shipping"))
 

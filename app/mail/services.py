@@ -8,6 +8,11 @@ delivery and a concurrent `flask mail deliver` never send the same row at the sa
 
 Backoff after the n-th failed attempt: 1, 5, 15, 60 minutes, then 3 hours between later tries; after
 MAIL_MAX_ATTEMPTS failed attempts the row is marked failed (listed for admins at /admin/mail).
+
+One outbox, several channels: each row names its channel ("email", "sms"); app.mail.channels maps a
+channel to the function that sends it, and a purpose that needs consent to the check made just before
+sending. A sender that raises PermanentFailure (the provider refused the message as it is) fails the row at
+once; withdrawn consent marks it skipped. Either way it is never tried again.
 """
 import logging
 import uuid
@@ -18,8 +23,8 @@ from sqlalchemy import func, select, update
 
 from app.database import utcnow
 from app.extensions import db
+from app.mail.channels import PermanentFailure, consent_allows, sender_for
 from app.mail.models import OutboxMessage
-from app.mail.transport import send_message
 
 log = logging.getLogger(__name__)
 
@@ -44,12 +49,26 @@ def queue_email(recipient, subject, template, **context):
     No commit: the message is written in the same transaction as the change that causes it, so it
     exists exactly when that change does. It is delivered after the commit (see app.mail.hooks)."""
     context.setdefault("subject", subject)
+    return queue_message("email", recipient, subject, render_template(f"email/{template}.txt", **context),
+                         body_html=render_template(f"email/{template}.html", **context))
+
+
+def queue_message(channel, recipient, subject, body_text, *, body_html="", purpose="", user_id=None,
+                  order_id=None, promotion_id=None, headers=None):
+    """Add a message of any channel to the caller's session (no commit, like queue_email). `purpose`,
+    with `user_id` / `order_id`, is what the send-time consent check looks at."""
     message = OutboxMessage(
         message_id=new_message_id(),
+        channel=channel,
         recipient=recipient,
         subject=subject,
-        body_text=render_template(f"email/{template}.txt", **context),
-        body_html=render_template(f"email/{template}.html", **context),
+        body_text=body_text,
+        body_html=body_html,
+        purpose=purpose,
+        user_id=user_id,
+        order_id=order_id,
+        promotion_id=promotion_id,
+        headers=headers or {},
         status="pending",
         attempts=0,
         next_attempt_at=utcnow(),
@@ -76,19 +95,27 @@ def _attempt(message_id, now, max_attempts):
     if not _claim(message_id, now):
         return None
     message = db.session.get(OutboxMessage, message_id, populate_existing=True)
+    if not consent_allows(message):
+        # Consent was withdrawn after the message was queued: it must not go, now or later.
+        message.status = "skipped"
+        message.last_error = "consent withdrawn before sending"
+        db.session.commit()
+        log.info("%s %s to %s skipped: no consent for %s", message.channel, message.id, message.recipient,
+                 message.purpose)
+        return False
     try:
-        send_message(message)
+        sender_for(message.channel)(message)
     except Exception as error:  # any transport failure is retried later, never raised to the caller
         message.attempts += 1
         message.last_error = f"{type(error).__name__}: {error}"[:2000]
-        if message.attempts >= max_attempts:
+        if message.attempts >= max_attempts or isinstance(error, PermanentFailure):
             message.status = "failed"
-            log.error("mail %s to %s failed for good after %d attempts: %s", message.id, message.recipient,
-                      message.attempts, message.last_error)
+            log.error("%s %s to %s failed for good after %d attempts: %s", message.channel, message.id,
+                      message.recipient, message.attempts, message.last_error)
         else:
             message.next_attempt_at = now + backoff_after(message.attempts)
-            log.warning("mail %s to %s not delivered (attempt %d), retry at %s: %s", message.id,
-                        message.recipient, message.attempts, message.next_attempt_at, message.last_error)
+            log.warning("%s %s to %s not delivered (attempt %d), retry at %s: %s", message.channel,
+                        message.id, message.recipient, message.attempts, message.next_attempt_at, message.last_error)
         db.session.commit()
         return False
     message.attempts += 1
@@ -130,6 +157,13 @@ def outbox_counts():
     """{status: number of messages} for the admin page."""
     return dict(db.session.execute(
         select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status)).all())
+
+
+def outbox_counts_by_channel():
+    """{(channel, status): number of messages}, for `flask messages stats`."""
+    rows = db.session.execute(select(OutboxMessage.channel, OutboxMessage.status, func.count())
+                              .group_by(OutboxMessage.channel, OutboxMessage.status)).all()
+    return {(channel, status): count for channel, status, count in rows}
 
 
 def retry_failed(message_id, now=None):

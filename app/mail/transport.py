@@ -23,6 +23,7 @@ def build_mime(message):
         body=message.body_text,
         html=message.body_html or None,
         sender=current_app.config["MAIL_DEFAULT_SENDER"],
+        extra_headers=dict(message.headers or {}) or None,  # List-Unsubscribe on promotions
     )
     mime.msgId = message.message_id
     return mime

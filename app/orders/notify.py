@@ -1,8 +1,10 @@
-"""Order mail, through the outbox in the caller's transaction (it exists exactly when the change does).
-Every message carries the order's link (app.orders.links.order_link), built on SHOP_BASE_URL."""
+"""Order mail (and SMS where the shopper opted in), through the outbox in the caller's transaction (it
+exists exactly when the change does). Every message carries the order's link
+(app.orders.links.order_link), built on SHOP_BASE_URL."""
 from flask import current_app
 
 from app.mail.services import queue_email
+from app.notifications.sms_messages import queue_order_sms
 from app.orders.links import order_link
 
 SUBJECTS = {
@@ -15,7 +17,13 @@ SUBJECTS = {
 }
 
 
+# The order emails that also go by SMS to a number that opted in, and which text they send.
+SMS_KINDS = {"order_confirmation": "confirmed", "order_authorized": "confirmed", "order_shipped": "shipped"}
+
+
 def queue_order_email(order, template, **context):
     subject = SUBJECTS[template].format(number=order.number)
+    if template in SMS_KINDS:
+        queue_order_sms(order, SMS_KINDS[template], link=order_link(order), tracking=context.get("note", ""))
     return queue_email(order.email, subject, template, order=order, link=order_link(order),
                        currency=order.currency, shop_name=current_app.config["SHOP_NAME"], **context)

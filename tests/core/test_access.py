@@ -24,8 +24,9 @@ def _post_rules(app):
 
 
 # Exempt from the CSRF check, and from nothing else: Braintree signs its webhooks instead
-# (tests/payments/test_webhooks.py checks the signature).
-CSRF_EXEMPT = {"payments.braintree_webhook"}
+# (tests/payments/test_webhooks.py checks the signature); an RFC 8058 one-click unsubscribe carries a signed
+# token instead (tests/notifications/test_promotions.py).
+CSRF_EXEMPT = {"payments.braintree_webhook", "notifications.unsubscribe_post"}
 
 
 def test_every_post_route_refuses_a_request_without_the_csrf_token(seeded, auth):
