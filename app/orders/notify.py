@@ -24,6 +24,8 @@ SMS_KINDS = {"order_confirmation": "confirmed", "order_authorized": "confirmed",
 def queue_order_email(order, template, **context):
     subject = SUBJECTS[template].format(number=order.number)
     if template in SMS_KINDS:
-        queue_order_sms(order, SMS_KINDS[template], link=order_link(order), tracking=context.get("note", ""))
+        # The SMS carries the carrier's tracking number (or, without one, the admin's note).
+        tracking = order.tracking_number or context.get("note", "")
+        queue_order_sms(order, SMS_KINDS[template], link=order_link(order), tracking=tracking)
     return queue_email(order.email, subject, template, order=order, link=order_link(order),
                        currency=order.currency, shop_name=current_app.config["SHOP_NAME"], **context)
