@@ -40,7 +40,7 @@ def load_user_from_session_id(session_id):
     if not user_id.isdigit() or not token:
         return None
     user = db.session.get(User, int(user_id))
-    if user is None or user.session_token != token:
+    if user is None or user.session_token != token or not user.is_active:
         return None
     return user
 
@@ -120,6 +120,8 @@ def authenticate(email, password, now=None):
         verify_password(DUMMY_HASH, password)  # the same cost as a wrong password
         raise InvalidCredentials()
     if not verify_password(user.password_hash, password):
+        raise InvalidCredentials()
+    if not user.is_active:  # a deactivated account hears the same as a wrong password: no enumeration
         raise InvalidCredentials()
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
