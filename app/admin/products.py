@@ -50,7 +50,8 @@ def products():
 
 
 def _product_form(product=None):
-    form = ProductForm(obj=product, categories=list_categories(), currency=current_app.config["CURRENCY"])
+    currency = product.currency if product is not None else current_app.config["CURRENCY"]
+    form = ProductForm(obj=product, categories=list_categories(), currency=currency)
     if product is not None and request.method == "GET":
         form.price.data = str(to_decimal(product.price, product.currency))
     return form

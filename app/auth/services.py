@@ -224,7 +224,8 @@ def confirm_email_change(token, now=None, signed_in_user_id=None):
 # --- admins ---------------------------------------------------------------------------------------------
 
 def create_admin(email, password, name="Admin"):
-    """Create an admin, or promote (and re-password) the existing account with that email."""
+    """Create an admin, or promote (and re-password) the existing account with that email. It is also the
+    way back in from the command line, so a deactivated account is reactivated."""
     email = normalise_email(email)
     user = find_user_by_email(email)
     if user is None:
@@ -234,6 +235,7 @@ def create_admin(email, password, name="Admin"):
         user.password_hash = hash_password(password)
         user.session_token = new_session_token()
     user.is_admin = True
+    user.is_active = True
     user.email_verified_at = user.email_verified_at or utcnow()
     db.session.commit()
     return user

@@ -88,3 +88,12 @@ def test_deactivation_ends_sessions_and_refuses_login(app, admin_client):
 def test_unknown_actions_and_users_are_4xx(app, admin_client):
     assert admin_client.post("/admin/users/1/explode").status_code == 404
     assert admin_client.post("/admin/users/999999/deactivate").status_code == 404
+
+
+def test_create_admin_from_the_command_line_reactivates(app, admin_client, runner):
+    other = make_user(app, email="ada@example.com")
+    admin_client.post(f"/admin/users/{other}/deactivate")
+    assert not user(app, other).is_active
+    result = runner.invoke(args=["users", "create-admin", "ada@example.com", "--password", "a new long passphrase 7"])
+    assert result.exit_code == 0, result.output
+    assert user(app, other).is_active and user(app, other).is_admin
