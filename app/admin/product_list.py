@@ -4,12 +4,13 @@ It must stay fast at 100,000 products, so there is no COUNT and no unbounded OFF
 LIMIT + 1 (the extra row says whether a next page exists), pages stop at MAX_PAGE (narrow the search to
 go further), and each filter has an index that serves its order (migration 0007_admin_catalog):
 newest first walks the primary key; a category walks (category_id, id); active/archived walks
-(is_active, id); low stock walks (stock, id), lowest first. A text search matches the SKU exactly (its
-unique index) or a part of the name, which has to read names until a page is full.
+(is_active, id); low stock walks (stock, id), lowest first. A text search first looks the text up as a
+SKU (exact, any case: the unique index); only when no SKU matches does it look for a part of the name,
+which has to read names until a page is full (the whole table for a word nothing has).
 """
 from dataclasses import dataclass, replace
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 
 from app.catalog.models import Product
 from app.extensions import db
@@ -69,11 +70,18 @@ def _escape_like(text):
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
+def _sku_match(text):
+    return db.session.execute(select(Product.id).where(Product.sku.in_({text, text.upper()})).limit(1)).scalar()
+
+
 def product_page(params):
     query = select(Product)
     if params.q:
-        query = query.where(or_(Product.sku == params.q, Product.sku == params.q.upper(),
-                                func.lower(Product.name).like(f"%{_escape_like(params.q.lower())}%", escape="\\")))
+        product_id = _sku_match(params.q)
+        if product_id is not None:
+            query = query.where(Product.id == product_id)
+        else:
+            query = query.where(func.lower(Product.name).like(f"%{_escape_like(params.q.lower())}%", escape="\\"))
     if params.category_id is not None:
         query = query.where(Product.category_id == params.category_id)
     if params.active:
