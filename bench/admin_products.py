@@ -55,7 +55,7 @@ def main():
     from app.catalog.seed import product_count, seed_demo_catalog
     from app.extensions import db
 
-    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SEARCH_INDEX_DIR": str(data / "index"),
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SEARCH_INDEX_DIR": str(data / f"index-{url.split(':')[0]}"),
                       "RATELIMIT_ENABLED": False, "LOG_LEVEL": "WARNING", "WTF_CSRF_ENABLED": False})
     with app.app_context():
         upgrade()
