@@ -12,7 +12,7 @@ from app.auth.decorators import admin_required
 from app.catalog.models import Product
 from app.catalog.queries import list_categories
 from app.catalog.services import (DuplicateValue, InvalidProduct, ProductNotFound, create_product,
-                                  remove_product, update_product)
+                                  product_was_ordered, remove_product, update_product)
 from app.extensions import db
 from app.htmx import add_vary, is_fragment_request, render
 from app.money import to_decimal
@@ -98,7 +98,7 @@ def edit_product(product_id):
             return redirect(url_for("admin.edit_product", product_id=product_id), 303)
     status = 422 if request.method == "POST" else 200
     return render_template("admin/product_form.html", form=form, product=product, confirm=ConfirmForm(),
-                           actions=actions_for("product", product_id)), status
+                           ordered=product_was_ordered(product_id), actions=actions_for("product", product_id)), status
 
 
 @bp.post("/products/<int:product_id>/row")

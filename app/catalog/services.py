@@ -5,7 +5,8 @@ up to date. Other servers' indexes catch up from the change log on their own.
 Call these from views, the admin and the CLI; never write Product rows directly if search should see it.
 An admin's write passes `actor` (the admin, a User): the audit row then joins the same transaction.
 """
-from sqlalchemy import exists, func, select
+from sqlalchemy import exists, select
+from sqlalchemy.exc import IntegrityError
 
 from app.catalog.models import Category, Product, ProductChange, ProductImage
 from app.extensions import db
@@ -60,13 +61,27 @@ def _check_unique(values, product_id=None):
     for field in ("slug", "sku"):
         if field not in values:
             continue
-        column = getattr(Product, field)
-        query = select(Product.id).where(func.lower(column) == str(values[field]).lower()) if field == "sku" \
-            else select(Product.id).where(column == values[field])
+        value = str(values[field])
+        # Through the unique index: the value as typed, and a SKU also in capitals (how SKUs are written).
+        query = select(Product.id).where(getattr(Product, field).in_({value, value.upper()} if field == "sku" else {value}))
         if product_id is not None:
             query = query.where(Product.id != product_id)
         if db.session.execute(query.limit(1)).first() is not None:
             raise DuplicateValue(field, values[field])
+
+
+def _commit_unique(values):
+    """Commit; a unique index that refused the write (another writer took the slug or SKU between our
+    check and the commit) becomes the same DuplicateValue the check raises, after a rollback."""
+    try:
+        db.session.commit()
+    except IntegrityError as error:
+        db.session.rollback()
+        message = str(error.orig).lower()
+        field = "sku" if "sku" in message else "slug" if "slug" in message else None
+        if field is None:
+            raise
+        raise DuplicateValue(field, values.get(field, "")) from None
 
 
 def product_snapshot(product):
@@ -99,10 +114,15 @@ def create_product(images=(), actor=None, **values):
     product = Product(**values)
     product.images = [ProductImage(path=path, alt=product.name, position=n) for n, path in enumerate(images)]
     db.session.add(product)
-    db.session.flush()
+    try:
+        db.session.flush()
+    except IntegrityError:
+        db.session.rollback()
+        _check_unique(values)  # says which value is taken
+        raise
     record_product_change(db.session, product.id)
     _audit(actor, "product.create", product.id, None, product_snapshot(product))
-    db.session.commit()
+    _commit_unique(values)
     update_search_index()
     return product
 
@@ -117,7 +137,7 @@ def update_product(product_id, actor=None, audit_action="product.update", **valu
         setattr(product, name, value)
     record_product_change(db.session, product.id)
     _audit(actor, audit_action, product.id, before, product_snapshot(product))
-    db.session.commit()
+    _commit_unique(values)
     update_search_index()
     return product
 

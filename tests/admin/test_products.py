@@ -2,11 +2,13 @@
 edit (fragment for htmx, 303 without JS), archive vs delete, the audit trail, and search following."""
 import re
 
+import pytest
 from sqlalchemy import func, select
 
 from app.admin.audit import actions_for
 from app.admin.product_list import PER_PAGE
 from app.catalog.models import Product, ProductChange
+from app.catalog.services import DuplicateValue, create_product, update_product
 from app.extensions import db
 from tests.admin.conftest import order_with
 from tests.factories import category_for, make_product
@@ -143,6 +145,8 @@ def test_an_ordered_product_is_archived_an_unordered_one_deleted(app, admin_clie
     ordered = make_product(app, "Ordered Lamp")
     spare = make_product(app, "Spare Lamp")
     order_with(app, ordered)
+    assert "Archive Ordered Lamp" in admin_client.get(f"/admin/products/{ordered.id}").get_data(as_text=True)
+    assert "Delete Spare Lamp" in admin_client.get(f"/admin/products/{spare.id}").get_data(as_text=True)
     response = admin_client.post(f"/admin/products/{ordered.id}/remove", follow_redirects=True)
     assert "archived" in response.get_data(as_text=True)
     kept = product_named(app, "Ordered Lamp")
@@ -164,3 +168,17 @@ def test_search_follows_an_admin_edit(app, admin_client, search):
     assert admin_client.post(f"/admin/products/{product.id}", data=form).status_code == 303
     assert search("marble").product_ids == [product.id]
     assert search("granite").total == 0
+
+
+def test_a_unique_index_refusal_becomes_the_same_inline_error(app, db):
+    """Without the admin's pre-check (or when another writer wins the race), the database's unique index
+    refuses the write; the service rolls back and says which value is taken, never a bare IntegrityError."""
+    first = make_product(app, "First", sku="SKU-1", slug="first")
+    second = make_product(app, "Second", sku="SKU-2", slug="second")
+    with pytest.raises(DuplicateValue) as refused:
+        create_product(sku="SKU-1", slug="new", name="New", price=100)
+    assert refused.value.field == "sku"
+    with pytest.raises(DuplicateValue) as refused:
+        update_product(second.id, slug="first")
+    assert refused.value.field == "slug"
+    assert db.session.get(Product, second.id).slug == "second" and db.session.get(Product, first.id).sku == "SKU-1"
