@@ -5,6 +5,7 @@ moving products logs an upsert per product too (the search index files products 
 The admin passes itself as `actor`: the audit row commits with the change.
 """
 from sqlalchemy import func, insert, literal, select, update
+from sqlalchemy.exc import IntegrityError
 
 from app.catalog.models import Category, Product, ProductChange
 from app.catalog.services import update_search_index
@@ -61,6 +62,15 @@ def _check_slug(slug, category_id=None):
         raise DuplicateSlug(f"Another category already has the slug {slug!r}.")
 
 
+def _commit_slug(slug):
+    """Commit; the unique index refusing a slug another writer just took is the same DuplicateSlug."""
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        raise DuplicateSlug(f"Another category already has the slug {slug!r}.") from None
+
+
 def ordered_categories():
     return db.session.execute(select(Category).order_by(Category.position, Category.name, Category.id)).scalars().all()
 
@@ -77,10 +87,14 @@ def add_category(actor, name, slug, description=""):
     last = db.session.execute(select(func.max(Category.position))).scalar()
     category = Category(name=name, slug=slug, description=description, position=0 if last is None else last + 1)
     db.session.add(category)
-    db.session.flush()
+    try:
+        db.session.flush()
+    except IntegrityError:
+        db.session.rollback()
+        raise DuplicateSlug(f"Another category already has the slug {slug!r}.") from None
     _logged(category.id)
     record_admin_action(actor, "category.create", "category", category.id, after=_snapshot(category))
-    db.session.commit()
+    _commit_slug(slug)
     return category
 
 
@@ -91,7 +105,7 @@ def edit_category(actor, category_id, name, slug, description=""):
     category.name, category.slug, category.description = name, slug, description
     _logged(category.id)
     record_admin_action(actor, "category.update", "category", category.id, before, _snapshot(category))
-    db.session.commit()
+    _commit_slug(slug)
     return category
 
 
