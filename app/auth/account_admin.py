@@ -2,11 +2,13 @@
 
 The shop must always keep an admin who can log in, so removing admin from (or deactivating) the last
 active admin is refused; the admin rows are locked while counting (FOR UPDATE on PostgreSQL), so two
-admins demoting each other at once cannot both succeed. Deactivating rotates the session token, which
+admins demoting each other at once cannot both succeed (the second waits, then sees it is the last), and
+the write itself is a conditional UPDATE that only applies while another active admin exists (SQLite). Deactivating rotates the session token, which
 ends every session the account has (see load_user_from_session_id). Every change is audited in the same
 transaction, with the acting admin passed in explicitly.
 """
-from sqlalchemy import or_, select
+from sqlalchemy import exists, or_, select, update
+from sqlalchemy.orm import aliased
 
 from app.auth.models import User, new_session_token
 from app.extensions import db
@@ -46,9 +48,13 @@ def _state(user):
 
 
 def _other_active_admins(user):
-    return db.session.execute(
-        select(User.id).where(User.is_admin.is_(True), User.is_active.is_(True), User.id != user.id)
+    # Every active admin row is locked, the target's too and always in id order, so two such changes
+    # queue behind each other instead of each locking what the other needs (a deadlock); the second
+    # then reads the first's result (PostgreSQL re-checks the WHERE of a row it waited for).
+    ids = db.session.execute(
+        select(User.id).where(User.is_admin.is_(True), User.is_active.is_(True)).order_by(User.id)
         .with_for_update()).scalars().all()
+    return [user_id for user_id in ids if user_id != user.id]
 
 
 def _refuse_if_last_admin(user, doing):
@@ -56,8 +62,23 @@ def _refuse_if_last_admin(user, doing):
         raise LastAdmin(f"{user.email} is the only active admin: make someone else an admin before you {doing}.")
 
 
+def _unless_last_admin(user, **values):
+    """The write itself only happens while another active admin exists (one conditional UPDATE): on
+    SQLite, whose reads take no lock, this is what stops two admins demoting each other at once."""
+    others = aliased(User)
+    changed = db.session.execute(
+        update(User).where(User.id == user.id,
+                           exists().where(others.is_admin.is_(True), others.is_active.is_(True), others.id != user.id))
+        .values(**values).execution_options(synchronize_session=False)).rowcount
+    if not changed:
+        db.session.rollback()
+        raise LastAdmin(f"{user.email} is the only active admin: make someone else an admin first.")
+
+
 def _change(actor, user, action, **values):
     before = _state(user)
+    if user.is_admin and user.is_active and ("is_admin" in values or "is_active" in values):
+        _unless_last_admin(user, **values)
     for name, value in values.items():
         setattr(user, name, value)
     record_admin_action(actor, action, "user", user.id, before, _state(user))

@@ -97,3 +97,38 @@ def test_create_admin_from_the_command_line_reactivates(app, admin_client, runne
     result = runner.invoke(args=["users", "create-admin", "ada@example.com", "--password", "a new long passphrase 7"])
     assert result.exit_code == 0, result.output
     assert user(app, other).is_active and user(app, other).is_admin
+
+
+def test_two_admins_demoting_each_other_at_once_leave_one(app):
+    """Each request runs in its own thread and session; whatever the interleaving, the admin rows'
+    locks (or SQLite's single writer) let at most one demotion through."""
+    import threading
+
+    from app.auth.account_admin import revoke_admin
+
+    first = make_user(app, email="ann@example.com", admin=True)
+    second = make_user(app, email="bob@example.com", admin=True)
+    start = threading.Barrier(2)
+    outcomes = {}
+
+    def demote(actor_id, target_id):
+        with app.app_context():
+            actor, target = db.session.get(User, actor_id), db.session.get(User, target_id)
+            start.wait()
+            try:
+                revoke_admin(actor, target)
+                outcomes[actor_id] = "done"
+            except Exception as error:  # LastAdmin, or the database refusing the second writer
+                db.session.rollback()
+                outcomes[actor_id] = type(error).__name__
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=demote, args=pair) for pair in ((first, second), (second, first))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    admins = [user(app, uid).is_admin for uid in (first, second)]
+    assert admins.count(True) >= 1, outcomes
+    assert list(outcomes.values()).count("done") <= 1, outcomes
