@@ -1,7 +1,10 @@
 """The admin's navigation: (endpoint, label) in the order shown. A domain with admin pages adds its entry here."""
 ADMIN_NAV = [
     ("admin.home", "Admin"),
+    ("admin.products", "Products"),
+    ("admin.categories", "Categories"),
     ("orders.admin_list", "Orders"),
+    ("admin.users", "Users"),
     ("admin.mail_outbox", "Mail"),
     ("notifications.promotions", "Promotions"),
 ]

@@ -4,6 +4,7 @@ from datetime import datetime
 
 from flask_login import UserMixin
 from sqlalchemy import Boolean, DateTime, ForeignKey, Index, Integer, String, text
+from sqlalchemy import true as sa_true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.database import TimestampMixin
@@ -22,6 +23,9 @@ class User(UserMixin, TimestampMixin, db.Model):
     name: Mapped[str] = mapped_column(String(120), nullable=False, default="")
     password_hash: Mapped[str] = mapped_column(String(255), nullable=False)
     is_admin: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    # False once an admin deactivates the account: login is refused and the user loader drops its sessions.
+    # (It replaces flask_login.UserMixin's always-True is_active, which login_user also checks.)
+    is_active: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True, server_default=sa_true())
     email_verified_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     # Part of the login cookie's identity: rotating it (logout, password change) ends every other session.
     session_token: Mapped[str] = mapped_column(String(64), nullable=False, default=new_session_token)

@@ -41,7 +41,7 @@ def load_user_from_session_id(session_id):
     if not user_id.isdigit() or not token:
         return None
     user = db.session.get(User, int(user_id))
-    if user is None or user.session_token != token:
+    if user is None or user.session_token != token or not user.is_active:
         return None
     return user
 
@@ -121,6 +121,8 @@ def authenticate(email, password, now=None):
         verify_password(DUMMY_HASH, password)  # the same cost as a wrong password
         raise InvalidCredentials()
     if not verify_password(user.password_hash, password):
+        raise InvalidCredentials()
+    if not user.is_active:  # a deactivated account hears the same as a wrong password: no enumeration
         raise InvalidCredentials()
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
@@ -224,7 +226,8 @@ def confirm_email_change(token, now=None, signed_in_user_id=None):
 # --- admins ---------------------------------------------------------------------------------------------
 
 def create_admin(email, password, name="Admin"):
-    """Create an admin, or promote (and re-password) the existing account with that email."""
+    """Create an admin, or promote (and re-password) the existing account with that email. It is also the
+    way back in from the command line, so a deactivated account is reactivated."""
     email = normalise_email(email)
     user = find_user_by_email(email)
     if user is None:
@@ -234,6 +237,7 @@ def create_admin(email, password, name="Admin"):
         user.password_hash = hash_password(password)
         user.session_token = new_session_token()
     user.is_admin = True
+    user.is_active = True
     user.email_verified_at = user.email_verified_at or utcnow()
     db.session.commit()
     return user

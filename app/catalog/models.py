@@ -36,6 +36,10 @@ class Product(TimestampMixin, db.Model):
         Index("ix_products_active_price", "is_active", "price", "id", "stock"),
         Index("ix_products_active_name", "is_active", "name", "id", "category_id", "price", "stock"),
         Index("ix_products_featured", "is_featured", "is_active", "id"),
+        # The admin's product list (app/admin/product_list.py): one per filter, in the order it lists.
+        Index("ix_products_admin_category", "category_id", "id"),
+        Index("ix_products_admin_active", "is_active", "id"),
+        Index("ix_products_admin_stock", "stock", "id"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

@@ -3,7 +3,11 @@ change log can never disagree with the products table), commits, and then brings
 up to date. Other servers' indexes catch up from the change log on their own.
 
 Call these from views, the admin and the CLI; never write Product rows directly if search should see it.
+An admin's write passes `actor` (the admin, a User): the audit row then joins the same transaction.
 """
+from sqlalchemy import exists, select
+from sqlalchemy.exc import IntegrityError
+
 from app.catalog.models import Category, Product, ProductChange, ProductImage
 from app.extensions import db
 from app.search.indexing import sync_after_write
@@ -18,6 +22,14 @@ class ProductNotFound(LookupError):
 
 class InvalidProduct(ValueError):
     pass
+
+
+class DuplicateValue(InvalidProduct):
+    """Another product already has this slug or SKU; `field` names which, so a form can show it inline."""
+
+    def __init__(self, field, value):
+        super().__init__(f"Another product already has the {field.upper() if field == 'sku' else field} {value!r}.")
+        self.field = field
 
 
 def record_product_change(session, product_id, kind="upsert"):
@@ -44,6 +56,46 @@ def _validate(values):
         raise InvalidProduct("no such category")
 
 
+def _check_unique(values, product_id=None):
+    """A readable error before the unique index would refuse the write (the index still decides a race)."""
+    for field in ("slug", "sku"):
+        if field not in values:
+            continue
+        value = str(values[field])
+        # Through the unique index: the value as typed, and a SKU also in capitals (how SKUs are written).
+        query = select(Product.id).where(getattr(Product, field).in_({value, value.upper()} if field == "sku" else {value}))
+        if product_id is not None:
+            query = query.where(Product.id != product_id)
+        if db.session.execute(query.limit(1)).first() is not None:
+            raise DuplicateValue(field, values[field])
+
+
+def _commit_unique(values):
+    """Commit; a unique index that refused the write (another writer took the slug or SKU between our
+    check and the commit) becomes the same DuplicateValue the check raises, after a rollback."""
+    try:
+        db.session.commit()
+    except IntegrityError as error:
+        db.session.rollback()
+        message = str(error.orig).lower()
+        field = "sku" if "sku" in message else "slug" if "slug" in message else None
+        if field is None:
+            raise
+        raise DuplicateValue(field, values.get(field, "")) from None
+
+
+def product_snapshot(product):
+    """The editable fields as plain values: the before/after of an audit row."""
+    return {name: getattr(product, name) for name in EDITABLE_FIELDS}
+
+
+def _audit(actor, action, product_id, before, after):
+    if actor is not None:
+        from app.admin.audit import record_admin_action  # the admin imports catalog, not the other way at load
+
+        record_admin_action(actor, action, "product", product_id, before=before, after=after)
+
+
 def _get(product_id):
     product = db.session.get(Product, product_id)
     if product is None:
@@ -51,29 +103,41 @@ def _get(product_id):
     return product
 
 
-def create_product(images=(), **values):
+def create_product(images=(), actor=None, **values):
     """A new product; `images` are paths under static/, shown in that order."""
     _validate(values)
     for required in ("sku", "slug", "name", "price"):
         if not values.get(required) and values.get(required) != 0:
             raise InvalidProduct(f"{required} is required")
+    if actor is not None:
+        _check_unique(values)
     product = Product(**values)
     product.images = [ProductImage(path=path, alt=product.name, position=n) for n, path in enumerate(images)]
     db.session.add(product)
-    db.session.flush()
+    try:
+        db.session.flush()
+    except IntegrityError:
+        db.session.rollback()
+        _check_unique(values)  # says which value is taken
+        raise
     record_product_change(db.session, product.id)
-    db.session.commit()
+    _audit(actor, "product.create", product.id, None, product_snapshot(product))
+    _commit_unique(values)
     update_search_index()
     return product
 
 
-def update_product(product_id, **values):
+def update_product(product_id, actor=None, audit_action="product.update", **values):
     _validate(values)
     product = _get(product_id)
+    if actor is not None:
+        _check_unique(values, product_id=product.id)
+    before = product_snapshot(product)
     for name, value in values.items():
         setattr(product, name, value)
     record_product_change(db.session, product.id)
-    db.session.commit()
+    _audit(actor, audit_action, product.id, before, product_snapshot(product))
+    _commit_unique(values)
     update_search_index()
     return product
 
@@ -82,12 +146,30 @@ def deactivate_product(product_id):
     return update_product(product_id, is_active=False)
 
 
-def delete_product(product_id):
+def delete_product(product_id, actor=None):
     product = _get(product_id)
+    _audit(actor, "product.delete", product_id, product_snapshot(product), None)
     db.session.delete(product)
     record_product_change(db.session, product_id, kind="delete")
     db.session.commit()
     update_search_index()
+
+
+def product_was_ordered(product_id):
+    from app.orders.models import OrderLine  # orders depend on the catalog; this is the one look back
+
+    return db.session.execute(select(exists().where(OrderLine.product_id == product_id))).scalar()
+
+
+def remove_product(product_id, actor=None):
+    """Delete a product nobody ordered; archive (inactive, kept) one that appears in orders, whose lines
+    keep their own snapshot but still link to it. Returns "deleted" or "archived"."""
+    _get(product_id)
+    if product_was_ordered(product_id):
+        update_product(product_id, actor=actor, audit_action="product.archive", is_active=False)
+        return "archived"
+    delete_product(product_id, actor=actor)
+    return "deleted"
 
 
 def create_category(slug, name, description="", position=0):

@@ -42,7 +42,8 @@ def test_every_post_route_refuses_a_request_without_the_csrf_token(seeded, auth)
 def test_state_changes_are_post_only(seeded):
     """No route that changes state accepts GET; the GET+POST routes are forms that show on GET."""
     forms_shown_on_get = {"auth.login", "auth.register", "auth.forgot_password", "auth.reset_password",
-                          "auth.address_new", "auth.address_edit"}
+                          "auth.address_new", "auth.address_edit",
+                          "admin.new_product", "admin.edit_product", "admin.new_category", "admin.edit_category_view"}
     for rule in seeded.url_map.iter_rules():
         if "POST" in rule.methods and "GET" in rule.methods:
             assert rule.endpoint in forms_shown_on_get, rule.rule
