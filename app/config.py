@@ -66,6 +66,8 @@ DEFAULTS = {
     "PRODUCT_IMAGE_MAX_BYTES": 10 * 1024 * 1024,
     "PRODUCT_IMAGE_MAX_PIXELS": 40_000_000,
     "PRODUCT_IMAGE_MAX_FILES": 10,
+    # The largest product CSV the admin's import form accepts (`flask products import` has no limit).
+    "CSV_IMPORT_MAX_BYTES": 64 * 1024 * 1024,
     "CURRENCY": "USD",
     "FREE_SHIPPING_FROM": 5000,  # minor units; 0 turns the hint off
     "PRODUCTS_PER_PAGE": 24,
@@ -156,6 +158,8 @@ ENVIRONMENT = {
     "PRODUCT_IMAGE_DIR": str,
     "PRODUCT_IMAGE_MAX_BYTES": int,
     "PRODUCT_IMAGE_MAX_PIXELS": int,
+    "PRODUCT_IMAGE_MAX_FILES": int,
+    "CSV_IMPORT_MAX_BYTES": int,
     "CURRENCY": str,
     "FREE_SHIPPING_FROM": int,
     "SECURE_COOKIES": _truthy,

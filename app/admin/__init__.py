@@ -26,4 +26,4 @@ def admin_nav_links():
     return ADMIN_NAV
 
 
-from app.admin import mail_views, product_images, views  # noqa: E402,F401
+from app.admin import import_export, mail_views, product_images, upload_limits, views  # noqa: E402,F401

@@ -2,5 +2,6 @@
 ADMIN_NAV = [
     ("admin.home", "Admin"),
     ("orders.admin_list", "Orders"),
+    ("admin.import_export", "Import / export"),
     ("admin.mail_outbox", "Mail"),
 ]

@@ -1,6 +1,7 @@
 """Admin pages for one product's images: upload several, choose the main one, reorder, delete.
 Plain forms (each works without JS); every write redirects back to the page with 303."""
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
 
 from app.admin import bp
 from app.admin.audit import actions_for
@@ -16,21 +17,9 @@ from app.catalog.images import (
     set_main_image,
 )
 from app.catalog.services import ProductNotFound
-from flask_login import current_user
 
-UPLOAD_ENDPOINT = "admin.upload_product_images"
 ACCEPT = ",".join(f"image/{fmt.lower()}" for fmt in ALLOWED_FORMATS)
 MOVES = {"earlier": -1, "later": 1}
-
-
-@bp.url_value_preprocessor
-def _allow_image_uploads(endpoint, values):
-    """An upload may carry several images of up to PRODUCT_IMAGE_MAX_BYTES each, more than the app-wide
-    MAX_CONTENT_LENGTH. URL value preprocessors run before every before_request hook, so the larger
-    limit applies from the first read of the body (the CSRF check reads the form too)."""
-    if endpoint == UPLOAD_ENDPOINT:
-        config = current_app.config
-        request.max_content_length = config["PRODUCT_IMAGE_MAX_BYTES"] * config["PRODUCT_IMAGE_MAX_FILES"] + 65536
 
 
 def _product_or_404(product_id):
