@@ -152,9 +152,7 @@ def _records(handle, report):
 
 
 def _header(cells, report):
-    names = [cell.strip().lower() for cell in cells]
-    if names and names[0].startswith("\ufeff"):
-        names[0] = names[0][1:]
+    names = [cell.strip().lower() for cell in cells]  # a byte-order mark is gone already (utf-8-sig)
     for name in names:
         if name not in PRODUCT_COLUMNS:
             report.add_error(1, name or "(empty)", f"unknown column; expected some of {', '.join(PRODUCT_COLUMNS)}")

@@ -66,7 +66,7 @@ def process_image(data, max_pixels):
             raise ImageRefused(f"The image is too large (at most {max_pixels:,} pixels).") from None
         except UnidentifiedImageError:
             raise ImageRefused("The file is not an image in a format we accept (JPEG, PNG, WebP or GIF).") from None
-        except (OSError, SyntaxError, ValueError, EOFError, Image.DecompressionBombError):
+        except (OSError, SyntaxError, ValueError, EOFError):
             # Pillow reports truncated and corrupt data as OSError (and, for some formats, the others).
             raise ImageRefused("The image is damaged or incomplete and could not be read.") from None
 
