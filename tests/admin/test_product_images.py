@@ -254,3 +254,26 @@ def test_image_actions_on_unknown_ids_are_404(app, admin_client):
     [other_image] = image_ids(app, other.id)
     assert admin_client.post(f"/admin/products/{product.id}/images/{other_image}/delete").status_code == 404
     assert image_ids(app, other.id) == [other_image]
+
+
+class TestWithCsrf:
+    """CSRF on: the upload needs the page's token, and the larger upload limit applies before the CSRF
+    check reads the form (an upload above the app-wide MAX_CONTENT_LENGTH still gets through)."""
+
+    @pytest.fixture
+    def app_config(self, tmp_path):
+        return {"PRODUCT_IMAGE_DIR": str(tmp_path / "product_images"), "WTF_CSRF_ENABLED": True}
+
+    def test_a_large_upload_with_the_token_is_stored_and_one_without_is_refused(self, app, admin_client):
+        from tests.factories import csrf_token_in
+
+        product = make_product(app, image=False)
+        big = picture() + b"\0" * (app.config["MAX_CONTENT_LENGTH"] + 1024 * 1024)  # valid PNG, junk after its end
+        assert len(big) < app.config["PRODUCT_IMAGE_MAX_BYTES"]
+        page = admin_client.get(f"/admin/products/{product.id}/images").get_data(as_text=True)
+        response = admin_client.post(f"/admin/products/{product.id}/images", content_type="multipart/form-data",
+                                     data={"csrf_token": csrf_token_in(page), "images": [(io.BytesIO(big), "big.png")]})
+        assert response.status_code == 303
+        assert len(stored_files(app)) == 3 and all(p.stat().st_size < 50_000 for p in stored_files(app))
+        refused = upload(admin_client, product.id, ("a.png", picture()))
+        assert refused.status_code == 400 and len(stored_files(app)) == 3
