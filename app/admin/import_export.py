@@ -8,7 +8,7 @@ from flask import Response, current_app, flash, redirect, render_template, reque
 from flask_login import current_user
 
 from app.admin import bp
-from app.admin.audit import actions_for
+from app.admin.audit import actions_for, recorder_for
 from app.auth.decorators import admin_required
 from app.catalog.csv_export import product_rows
 from app.catalog.csv_import import ImportFailed, check_import, run_import
@@ -46,7 +46,7 @@ def import_products():
         upload.save(path)
         try:
             report = (check_import(path) if dry_run
-                      else run_import(path, actor=current_user, source_name=upload.filename))
+                      else run_import(path, record_action=recorder_for(current_user), source_name=upload.filename))
         except ImportFailed as failed:
             report = failed.report
     finally:

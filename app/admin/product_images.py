@@ -4,7 +4,7 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_login import current_user
 
 from app.admin import bp
-from app.admin.audit import actions_for
+from app.admin.audit import actions_for, recorder_for
 from app.auth.decorators import admin_required
 from app.catalog.image_processing import ALLOWED_FORMATS
 from app.catalog.images import (
@@ -48,16 +48,17 @@ def upload_product_images(product_id):
     product = _product_or_404(product_id)
     uploads = [(f.filename, f.stream) for f in request.files.getlist("images") if f.filename or f.content_length]
     try:
-        added = add_product_images(product.id, uploads, current_user)
+        added = add_product_images(product.id, uploads, recorder_for(current_user))
     except ImagesRefused as refused:
         return _page(_product_or_404(product_id), refused=refused.reasons, status=422)
     flash(f"Added {len(added)} image{'s' if len(added) != 1 else ''}.", "info")
     return redirect(url_for("admin.product_images", product_id=product.id), 303)
 
 
-def _image_action(product_id, image_id, action):
+def _image_action(product_id, action):
+    """Run `action(record_action)` for the signed-in admin; unknown product or image ids are a 404."""
     try:
-        action()
+        action(recorder_for(current_user))
     except (ProductNotFound, ImageNotFound):
         abort(404)
     return redirect(url_for("admin.product_images", product_id=product_id), 303)
@@ -66,7 +67,7 @@ def _image_action(product_id, image_id, action):
 @bp.post("/products/<int:product_id>/images/<int:image_id>/main")
 @admin_required
 def main_product_image(product_id, image_id):
-    return _image_action(product_id, image_id, lambda: set_main_image(product_id, image_id, current_user))
+    return _image_action(product_id, lambda record: set_main_image(product_id, image_id, record))
 
 
 @bp.post("/products/<int:product_id>/images/<int:image_id>/move")
@@ -75,10 +76,10 @@ def move_product_image(product_id, image_id):
     step = MOVES.get(request.form.get("direction", ""))
     if step is None:
         abort(400)
-    return _image_action(product_id, image_id, lambda: move_image(product_id, image_id, step, current_user))
+    return _image_action(product_id, lambda record: move_image(product_id, image_id, step, record))
 
 
 @bp.post("/products/<int:product_id>/images/<int:image_id>/delete")
 @admin_required
 def delete_product_image(product_id, image_id):
-    return _image_action(product_id, image_id, lambda: delete_image(product_id, image_id, current_user))
+    return _image_action(product_id, lambda record: delete_image(product_id, image_id, record))

@@ -27,7 +27,6 @@ from itertools import islice
 from flask import current_app
 from sqlalchemy import func, select
 
-from app.admin.audit import record_admin_action
 from app.catalog.csv_format import PRODUCT_COLUMNS, parse_flag, unescape_cell
 from app.catalog.models import Category, Product
 from app.catalog.seed import slugify
@@ -103,9 +102,10 @@ def check_import(path, progress=None):
     return report
 
 
-def run_import(path, actor=None, source_name="", progress=None, skip_check=False):
+def run_import(path, record_action=None, source_name="", progress=None, skip_check=False):
     """Check the file; when it has no error, apply it in one transaction. Returns the report (applied is
-    False when there were errors). `actor` (a user) is recorded in the audit trail when given.
+    False when there were errors). `record_action` (the admin's audit recorder, app.admin.audit.
+    recorder_for) is called with the counts inside that transaction when given.
     skip_check: the caller has just run check_import on the file and shown its report (the CLI); the
     apply pass validates every row again anyway and raises ImportFailed rather than write a bad one."""
     if not skip_check:
@@ -117,8 +117,8 @@ def run_import(path, actor=None, source_name="", progress=None, skip_check=False
         _plan(path, applied, progress, write=write_products_in_bulk)
         if not applied.ok:
             raise ImportFailed(applied)
-        if actor is not None:
-            record_admin_action(actor, "products.import", "catalog", "products", after={
+        if record_action is not None:
+            record_action("products.import", "catalog", "products", after={
                 "file": source_name, "created": applied.created, "updated": applied.updated,
                 "unchanged": applied.unchanged})
         db.session.commit()

@@ -4,6 +4,10 @@ Each operation is one transaction holding the image rows, a product change-log e
 pages and the search index see the new images) and the admin's audit row. The first image (position 0)
 is the main one: the product card and the top of the product page show it.
 
+The audit row comes from `record_action`, a callable the caller passes (the admin passes
+app.admin.audit.record_admin_action bound to the acting admin): it is called inside the transaction, so
+the change and its record commit together, and catalog needs no import of admin (admin imports catalog).
+
 Uploads are checked completely before anything is written: if any file of an upload is refused, no file
 is stored and no row is added. Files are written before the commit (and removed again if it fails);
 a deleted image's files are removed after its commit, so a failed delete never loses a shown image.
@@ -11,7 +15,6 @@ a deleted image's files are removed after its commit, so a failed delete never l
 from flask import current_app
 from sqlalchemy import select
 
-from app.admin.audit import record_admin_action
 from app.catalog.image_processing import ImageRefused, process_image, read_limited
 from app.catalog.image_store import UPLOAD_PREFIX, files_of, new_key, remove_files, write_variants
 from app.catalog.models import Product, ProductImage
@@ -42,7 +45,7 @@ def _image_ids(product):
     return [image.id for image in product.images]
 
 
-def add_product_images(product_id, uploads, actor):
+def add_product_images(product_id, uploads, record_action):
     """Store `uploads` ((file name, binary stream) pairs) as the product's last images. Returns the new
     ProductImage rows. Raises ImagesRefused (nothing written) or ProductNotFound."""
     config = current_app.config
@@ -74,7 +77,7 @@ def add_product_images(product_id, uploads, actor):
             added.append(row)
         db.session.flush()
         record_product_change(db.session, product.id)
-        record_admin_action(actor, "product.images.add", "product", product.id,
+        record_action("product.images.add", "product", product.id,
                             before={"images": before}, after={"images": _image_ids(product)})
         db.session.commit()
     except BaseException:
@@ -92,7 +95,7 @@ def _image_of(product, image_id):
     raise ImageNotFound(image_id)
 
 
-def _save_order(product, ordered, actor, action):
+def _save_order(product, ordered, record_action, action):
     before = _image_ids(product)
     for position, image in enumerate(ordered):
         image.position = position
@@ -101,31 +104,31 @@ def _save_order(product, ordered, actor, action):
     if after == before:
         return False
     record_product_change(db.session, product.id)
-    record_admin_action(actor, action, "product", product.id, before={"images": before}, after={"images": after})
+    record_action(action, "product", product.id, before={"images": before}, after={"images": after})
     db.session.commit()
     update_search_index()
     return True
 
 
-def set_main_image(product_id, image_id, actor):
+def set_main_image(product_id, image_id, record_action):
     """Move one image to the front. Returns False when it already was the main image."""
     product = product_with_images(product_id)
     chosen = _image_of(product, image_id)
-    return _save_order(product, [chosen] + [i for i in product.images if i is not chosen], actor,
+    return _save_order(product, [chosen] + [i for i in product.images if i is not chosen], record_action,
                        "product.images.main")
 
 
-def move_image(product_id, image_id, step, actor):
+def move_image(product_id, image_id, step, record_action):
     """Move one image `step` places (-1: earlier, +1: later), stopping at either end."""
     product = product_with_images(product_id)
     ordered = list(product.images)
     index = ordered.index(_image_of(product, image_id))
     target = min(max(index + step, 0), len(ordered) - 1)
     ordered.insert(target, ordered.pop(index))
-    return _save_order(product, ordered, actor, "product.images.reorder")
+    return _save_order(product, ordered, record_action, "product.images.reorder")
 
 
-def delete_image(product_id, image_id, actor):
+def delete_image(product_id, image_id, record_action):
     product = product_with_images(product_id)
     image = _image_of(product, image_id)
     before = _image_ids(product)
@@ -134,7 +137,7 @@ def delete_image(product_id, image_id, actor):
     for position, remaining in enumerate(product.images):
         remaining.position = position
     record_product_change(db.session, product.id)
-    record_admin_action(actor, "product.images.delete", "product", product.id,
+    record_action("product.images.delete", "product", product.id,
                         before={"images": before}, after={"images": _image_ids(product)})
     db.session.commit()
     update_search_index()
