@@ -25,7 +25,8 @@ from dataclasses import dataclass, field
 from itertools import islice
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import String, any_, bindparam, func, select
+from sqlalchemy.dialects.postgresql import ARRAY
 
 from app.catalog.csv_format import PRODUCT_COLUMNS, parse_flag, unescape_cell
 from app.catalog.models import Category, Product
@@ -252,14 +253,14 @@ def _compare(rows, header, categories, seen_skus, seen_slugs, report):
     """Sort a batch's valid rows into creates and updates (unchanged rows are only counted)."""
     skus = [row["sku"] for row in rows]
     existing = {r.sku: r._asdict() for r in db.session.execute(
-        select(*[getattr(Product, c) for c in COMPARED]).where(Product.sku.in_(skus)))}
+        select(*[getattr(Product, c) for c in COMPARED]).where(_one_of(Product.sku, skus)))}
     for row in rows:
         if not row.get("slug"):
             row["slug"] = existing[row["sku"]]["slug"] if row["sku"] in existing else None
             if row["slug"] is None and row.get("name"):
                 row["slug"] = f"{slugify(row['name'])}-{slugify(row['sku'])}"[:TEXT_LIMITS['slug']].strip("-")
     slug_owner = dict(db.session.execute(
-        select(Product.slug, Product.sku).where(Product.slug.in_([r["slug"] for r in rows if r["slug"]]))).all())
+        select(Product.slug, Product.sku).where(_one_of(Product.slug, [r["slug"] for r in rows if r["slug"]]))).all())
     creates, updates = [], []
     for row in rows:
         line, sku = row.pop("_line"), row["sku"]
@@ -292,6 +293,15 @@ def _compare(rows, header, categories, seen_skus, seen_slugs, report):
             report.updated += 1
             _sample(report, line, sku, "update", before, changed, categories)
     return creates, updates
+
+
+def _one_of(column, values):
+    """column IN values. On PostgreSQL one array parameter (= ANY) instead of a thousand: the statement
+    is the same text every batch, so neither SQLAlchemy nor psycopg converts a 1,000-parameter query
+    again (a profile of the check pass showed that work as a third of its time on PostgreSQL)."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        return column == any_(bindparam(None, list(values), type_=ARRAY(String)))
+    return column.in_(values)
 
 
 def _sample(report, line, sku, kind, before, after, categories):
