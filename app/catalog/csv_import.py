@@ -298,7 +298,7 @@ def _compare(rows, header, categories, seen_skus, seen_slugs, report):
 def _one_of(column, values):
     """column IN values. On PostgreSQL one array parameter (= ANY) instead of a thousand: the statement
     is the same text every batch, so neither SQLAlchemy nor psycopg converts a 1,000-parameter query
-    again (a profile of the check pass showed that work as a third of its time on PostgreSQL)."""
+    again (a profile of the check pass showed that work as about a quarter of its time on PostgreSQL)."""
     if db.session.get_bind().dialect.name == "postgresql":
         return column == any_(bindparam(None, list(values), type_=ARRAY(String)))
     return column.in_(values)
