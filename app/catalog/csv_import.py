@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from itertools import islice
 
 from flask import current_app
-from sqlalchemy import String, any_, bindparam, func, select
+from sqlalchemy import String, any_, bindparam, select
 from sqlalchemy.dialects.postgresql import ARRAY
 
 from app.catalog.csv_format import PRODUCT_COLUMNS, parse_flag, unescape_cell
@@ -327,7 +327,3 @@ def count_lines(path):
     """Physical lines in a file (for a progress bar's length), read in chunks."""
     with open(path, "rb") as handle:
         return sum(chunk.count(b"\n") for chunk in iter(lambda: handle.read(1 << 20), b""))
-
-
-def product_total():
-    return db.session.execute(select(func.count(Product.id))).scalar_one()
