@@ -124,12 +124,12 @@ def register_errorhandlers(app):
 def register_commands(app):
     from app.auth.cli import users_cli
     from app.cart.cli import cart_cli
-    from app.catalog.cli import seed_cli
+    from app.catalog.cli import products_cli, seed_cli
     from app.notifications.cli import mail_cli, messages_cli
     from app.payments.cli import payments_cli
     from app.search.cli import search_cli
 
-    for group in (seed_cli, users_cli, cart_cli, search_cli, mail_cli, payments_cli, messages_cli):
+    for group in (seed_cli, products_cli, users_cli, cart_cli, search_cli, mail_cli, payments_cli, messages_cli):
         app.cli.add_command(group)
 
 

@@ -59,6 +59,15 @@ DEFAULTS = {
     "ANALYTICS_BATCH": 50,
     "ANALYTICS_FLUSH_SECONDS": 2.0,
     "UPLOAD_DIR": str(ROOT / "static" / "uploads"),
+    # Uploaded product images (app/catalog/image_store.py): None means instance/product_images. Each
+    # file is checked and re-encoded by Pillow; these bound one file's bytes and pixels, and the files
+    # of one upload (the upload request may then be PRODUCT_IMAGE_MAX_FILES files long).
+    "PRODUCT_IMAGE_DIR": None,
+    "PRODUCT_IMAGE_MAX_BYTES": 10 * 1024 * 1024,
+    "PRODUCT_IMAGE_MAX_PIXELS": 40_000_000,
+    "PRODUCT_IMAGE_MAX_FILES": 10,
+    # The largest product CSV the admin's import form accepts (`flask products import` has no limit).
+    "CSV_IMPORT_MAX_BYTES": 64 * 1024 * 1024,
     "CURRENCY": "USD",
     "FREE_SHIPPING_FROM": 5000,  # minor units; 0 turns the hint off
     "PRODUCTS_PER_PAGE": 24,
@@ -157,6 +166,11 @@ ENVIRONMENT = {
     "CACHE_REDIS_URL": str,
     "CACHE_THRESHOLD": int,
     "UPLOAD_DIR": str,
+    "PRODUCT_IMAGE_DIR": str,
+    "PRODUCT_IMAGE_MAX_BYTES": int,
+    "PRODUCT_IMAGE_MAX_PIXELS": int,
+    "PRODUCT_IMAGE_MAX_FILES": int,
+    "CSV_IMPORT_MAX_BYTES": int,
     "CURRENCY": str,
     "FREE_SHIPPING_FROM": int,
     "SECURE_COOKIES": _truthy,

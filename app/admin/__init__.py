@@ -26,4 +26,5 @@ def admin_nav_links():
     return ADMIN_NAV
 
 
-from app.admin import categories, mail_views, products, users, views  # noqa: E402,F401
+from app.admin import (  # noqa: E402,F401
+    categories, import_export, mail_views, product_images, products, upload_limits, users, views)

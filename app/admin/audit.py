@@ -21,6 +21,15 @@ def record_admin_action(actor, action, target_type, target_id, before=None, afte
     return row
 
 
+def recorder_for(actor):
+    """record_admin_action bound to one admin, for services of other domains that take a `record_action`
+    callable (they call it inside their transaction and need not import admin, which imports them)."""
+    def record_action(action, target_type, target_id, before=None, after=None):
+        return record_admin_action(actor, action, target_type, target_id, before, after)
+
+    return record_action
+
+
 def actions_for(target_type, target_id, limit=50):
     """The newest actions on one target, for its admin page."""
     return db.session.execute(

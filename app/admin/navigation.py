@@ -5,6 +5,7 @@ ADMIN_NAV = [
     ("admin.categories", "Categories"),
     ("orders.admin_list", "Orders"),
     ("admin.users", "Users"),
+    ("admin.import_export", "Import / export"),
     ("admin.mail_outbox", "Mail"),
     ("notifications.promotions", "Promotions"),
 ]

@@ -4,7 +4,8 @@ from flask import Blueprint
 
 bp = Blueprint("catalog", __name__)
 
-from app.catalog import seo, sitemap, views  # noqa: E402,F401
+from app.catalog import media, seo, sitemap, views  # noqa: E402,F401
+from app.catalog.image_store import image_src, image_srcset  # noqa: E402
 from app.catalog.listing import price_range  # noqa: E402
 from app.search.query import MAX_QUERY_CHARS  # noqa: E402
 
@@ -14,3 +15,5 @@ for _name in ("meta_description", "listing_canonical_args", "breadcrumb_list", "
     bp.add_app_template_global(getattr(seo, _name), _name)
 bp.add_app_template_global(seo.image_url, "product_image_url")
 bp.add_app_template_global(MAX_QUERY_CHARS, "max_query_chars")
+bp.add_app_template_global(image_src, "image_src")
+bp.add_app_template_global(image_srcset, "image_srcset")

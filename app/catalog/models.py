@@ -74,7 +74,7 @@ class ProductImage(db.Model):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     product_id: Mapped[int] = mapped_column(ForeignKey("products.id", ondelete="CASCADE"), index=True, nullable=False)
-    # Path under static/, e.g. "img/placeholders/audio-3.png" or "uploads/ab/cd.webp".
+    # Under static/ ("img/placeholders/audio-3.png") or an upload ("uploads/<key>"): app/catalog/image_store.py.
     path: Mapped[str] = mapped_column(String(255), nullable=False)
     alt: Mapped[str] = mapped_column(String(200), nullable=False, default="")
     position: Mapped[int] = mapped_column(Integer, nullable=False, default=0)

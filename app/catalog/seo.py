@@ -1,6 +1,7 @@
 """What search engines and link previews read on catalog pages: canonical addresses, descriptions and
 schema.org structured data (Product with its offer, BreadcrumbList). Absolute URLs are built on
 SHOP_BASE_URL (app.ops.links.external_url), never on the request's Host."""
+from app.catalog.image_store import image_endpoint_values
 from app.money import to_decimal
 from app.ops.links import external_url
 
@@ -51,8 +52,8 @@ def listing_crumbs(category=None):
 
 
 def image_url(product):
-    path = product.main_image.path if product.main_image else "img/no-image.svg"
-    return external_url("static", filename=path)
+    endpoint, values = image_endpoint_values(product.main_image)
+    return external_url(endpoint, **values)
 
 
 def product_data(product):

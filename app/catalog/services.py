@@ -5,10 +5,11 @@ up to date. Other servers' indexes catch up from the change log on their own.
 Call these from views, the admin and the CLI; never write Product rows directly if search should see it.
 An admin's write passes `actor` (the admin, a User): the audit row then joins the same transaction.
 """
-from sqlalchemy import exists, select
+from sqlalchemy import exists, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from app.catalog.models import Category, Product, ProductChange, ProductImage
+from app.database import utcnow
 from app.extensions import db
 from app.search.indexing import sync_after_write
 
@@ -170,6 +171,22 @@ def remove_product(product_id, actor=None):
         return "archived"
     delete_product(product_id, actor=actor)
     return "deleted"
+
+
+def write_products_in_bulk(creates, updates):
+    """Insert `creates` and apply `updates` ({"id": ..., field: value}) inside the caller's transaction,
+    with one change-log row per product; no commit, no per-row ORM objects (a bulk import stays in
+    bounded memory). The caller validated the values (app/catalog/csv_import.py), commits once, and
+    then calls update_search_index()."""
+    now = utcnow()
+    if creates:
+        db.session.execute(insert(Product), [{**values, "created_at": now, "updated_at": now} for values in creates])
+        new_ids = db.session.execute(
+            select(Product.id).where(Product.sku.in_([values["sku"] for values in creates]))).scalars().all()
+        db.session.execute(insert(ProductChange), [{"product_id": i, "kind": "upsert"} for i in new_ids])
+    if updates:
+        db.session.execute(update(Product), [{**values, "updated_at": now} for values in updates])
+        db.session.execute(insert(ProductChange), [{"product_id": values["id"], "kind": "upsert"} for values in updates])
 
 
 def create_category(slug, name, description="", position=0):

@@ -26,11 +26,15 @@ def mark_private(blueprint):
     return blueprint
 
 
+# Files that are the same for everyone (uploaded product images too): cached whoever asks.
+PUBLIC_FILE_ENDPOINTS = frozenset({"static", "catalog.product_image_file"})
+
+
 def no_store_for_signed_in(response):
     """after_request: the header of every page shows who is signed in and their cart, so nothing
     answered to a signed-in shopper is stored. Static files are the same for everyone. The login is
     only looked up when the request carries a cookie that could hold one."""
-    if request.endpoint == "static" or not request.cookies:
+    if request.endpoint in PUBLIC_FILE_ENDPOINTS or not request.cookies:
         return response
     if current_user.is_authenticated:
         no_store(response)
