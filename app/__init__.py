@@ -120,6 +120,7 @@ def register_errorhandlers(app):
 
 
 def register_commands(app):
+    from app.analytics.cli import analytics_cli
     from app.auth.cli import users_cli
     from app.cart.cli import cart_cli
     from app.catalog.cli import seed_cli
@@ -127,11 +128,12 @@ def register_commands(app):
     from app.payments.cli import payments_cli
     from app.search.cli import search_cli
 
-    for group in (seed_cli, users_cli, cart_cli, search_cli, mail_cli, payments_cli):
+    for group in (seed_cli, users_cli, cart_cli, search_cli, mail_cli, payments_cli, analytics_cli):
         app.cli.add_command(group)
 
 
 def register_hooks(app):
+    from app.analytics.forward import register_forwarding
     from app.mail.hooks import register_mail_delivery
     from app.ops.private_pages import no_store_for_signed_in
     from app.ops.security import add_security_headers, reject_nul_bytes
@@ -140,4 +142,5 @@ def register_hooks(app):
     app.after_request(add_security_headers)
     app.after_request(no_store_for_signed_in)
     register_mail_delivery(app)
+    register_forwarding(app)
     logging.getLogger(__name__).debug("app created with database %s", app.config["SQLALCHEMY_DATABASE_URI"])

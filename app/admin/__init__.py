@@ -26,4 +26,4 @@ def admin_nav_links():
     return ADMIN_NAV
 
 
-from app.admin import mail_views, views  # noqa: E402,F401
+from app.admin import dashboard_views, mail_views, views  # noqa: E402,F401
