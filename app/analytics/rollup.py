@@ -17,7 +17,7 @@ Numbers per day (UTC):
 from collections import Counter
 from datetime import date, datetime, time, timedelta, timezone
 
-from sqlalchemy import delete, distinct, func, insert, select
+from sqlalchemy import case, delete, distinct, func, insert, select
 
 from app.analytics.models import DailyMetric, Event
 from app.database import utcnow
@@ -56,15 +56,18 @@ def day_numbers(day):
         numbers[(kind, "")] = count
     numbers[("paid", "")] = db.session.execute(
         select(func.count()).where(Event.kind == "order_paid", *_in_day(day))).scalar_one()
-    query, results = Event.data["query"].as_string(), Event.data["results"].as_integer()
-    for text, found, count in db.session.execute(
-            select(query, results == 0, func.count()).where(Event.kind == "search", *_in_day(day))
-            .group_by(query, results == 0)):
+    # A subquery, so that GROUP BY names columns (PostgreSQL does not match two renderings of a JSON path).
+    searches = select(Event.data["query"].as_string().label("query"),
+                      Event.data["results"].as_integer().label("results")) \
+        .where(Event.kind == "search", *_in_day(day)).subquery()
+    zero = func.sum(case((searches.c.results == 0, 1), else_=0))
+    for text, count, zero_count in db.session.execute(
+            select(searches.c.query, func.count(), zero).group_by(searches.c.query)):
         key = search_key(text)
         if key:
             numbers[("search", key)] += count
-            if found:
-                numbers[("search_zero", key)] += count
+            if zero_count:
+                numbers[("search_zero", key)] += int(zero_count)
     return {name: value for name, value in numbers.items() if value or name[1] == ""}
 
 
