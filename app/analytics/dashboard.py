@@ -124,15 +124,29 @@ class ProductSales:
     revenue: int
 
 
-def top_products(date_range, by="revenue", limit=TOP):
-    """Products of the orders in the range, by line revenue or by units sold."""
-    units, revenue = func.sum(OrderLine.quantity), func.sum(OrderLine.line_total)
-    rows = db.session.execute(
-        select(OrderLine.product_id, func.max(OrderLine.name), units, revenue)
+def product_sales(date_range):
+    """[(product_id, units, revenue)] of every product sold in the range: one pass over the index of
+    the range's order lines (names are looked up for the few that are shown: reading them here would
+    read every line's row)."""
+    return db.session.execute(
+        select(OrderLine.product_id, func.sum(OrderLine.quantity), func.sum(OrderLine.line_total))
         .join(Order, Order.id == OrderLine.order_id).where(*_sold_in(date_range))
-        .group_by(OrderLine.product_id)
-        .order_by((revenue if by == "revenue" else units).desc(), OrderLine.product_id).limit(limit))
-    return [ProductSales(*row) for row in rows]
+        .group_by(OrderLine.product_id)).all()
+
+
+def top_products(sales, by="revenue", limit=TOP):
+    """[ProductSales] the best of `product_sales(...)` by line revenue or by units sold, named as their
+    order lines name them (a product deleted since: "Deleted product")."""
+    def rank(row):
+        product_id, units, revenue = row
+        return (-(revenue if by == "revenue" else units), product_id or 0)
+    best = sorted(sales, key=rank)[:limit]
+    ids = [row[0] for row in best if row[0] is not None]
+    names = dict(db.session.execute(
+        select(OrderLine.product_id, func.max(OrderLine.name)).where(OrderLine.product_id.in_(ids))
+        .group_by(OrderLine.product_id)).all()) if ids else {}
+    return [ProductSales(product_id, names.get(product_id, "Deleted product"), int(units), int(revenue))
+            for product_id, units, revenue in best]
 
 
 def low_stock(threshold, limit=20):
@@ -220,8 +234,8 @@ class Dashboard:
 
 
 def build_dashboard(date_range, low_stock_threshold):
-    sales, source = sales_per_day(date_range), event_source(date_range)
+    sales, source, products = sales_per_day(date_range), event_source(date_range), product_sales(date_range)
     return Dashboard(date_range, sales, summarise(sales), funnel(date_range, source),
-                     top_products(date_range, "revenue"), top_products(date_range, "units"),
+                     top_products(products, "revenue"), top_products(products, "units"),
                      top_searches(date_range, source=source), top_searches(date_range, zero_results=True, source=source),
                      low_stock(low_stock_threshold))

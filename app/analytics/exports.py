@@ -7,6 +7,7 @@ from app.analytics.dashboard import (
     event_source,
     funnel,
     low_stock,
+    product_sales,
     sales_per_day,
     top_products,
     top_searches,
@@ -29,7 +30,7 @@ def _products(by):
     def report(date_range, config):
         return (["product_id", "name", "units", "revenue"],
                 [[p.product_id or "", p.name, p.units, to_decimal(p.revenue, config["CURRENCY"])]
-                 for p in top_products(date_range, by)])
+                 for p in top_products(product_sales(date_range), by)])
     return report
 
 

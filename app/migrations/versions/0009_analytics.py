@@ -1,4 +1,4 @@
-"""analytics: daily roll-ups for the dashboard, the queue of events to forward, orders by day
+"""analytics: daily roll-ups for the dashboard, the queue of events to forward, covering indexes for sales by day
 
 Revision ID: 0009_analytics
 Revises: 0006_admin
@@ -36,9 +36,17 @@ def upgrade():
     )
     with op.batch_alter_table("analytics_forward_queue", schema=None) as batch_op:
         batch_op.create_index("ix_analytics_forward_queue_due", ["status", "next_attempt_at"], unique=False)
+    with op.batch_alter_table("orders", schema=None) as batch_op:
+        batch_op.create_index("ix_orders_sold", ["created_at", "status", "total", "refunded"], unique=False)
+    with op.batch_alter_table("order_lines", schema=None) as batch_op:
+        batch_op.create_index("ix_order_lines_sales", ["order_id", "product_id", "quantity", "line_total"], unique=False)
 
 
 def downgrade():
+    with op.batch_alter_table("order_lines", schema=None) as batch_op:
+        batch_op.drop_index("ix_order_lines_sales")
+    with op.batch_alter_table("orders", schema=None) as batch_op:
+        batch_op.drop_index("ix_orders_sold")
     with op.batch_alter_table("analytics_forward_queue", schema=None) as batch_op:
         batch_op.drop_index("ix_analytics_forward_queue_due")
     op.drop_table("analytics_forward_queue")
