@@ -92,7 +92,10 @@ class EventQueue:
             log.exception("could not write %d analytics events", len(rows))
             return
         if forwarded:
-            wake_sender(current_app._get_current_object())
+            try:
+                wake_sender(current_app._get_current_object())
+            except RuntimeError:  # no new thread at interpreter exit: `flask analytics forward` sends them
+                log.warning("analytics forwarding not started; the queue keeps %d events", len(forwarded))
 
     def flush_at_exit(self):
         if self._rows and self._app is not None:
