@@ -37,7 +37,7 @@ def upgrade():
     with op.batch_alter_table("analytics_forward_queue", schema=None) as batch_op:
         batch_op.create_index("ix_analytics_forward_queue_due", ["status", "next_attempt_at"], unique=False)
     with op.batch_alter_table("orders", schema=None) as batch_op:
-        batch_op.create_index("ix_orders_sold", ["created_at", "status", "total", "refunded"], unique=False)
+        batch_op.create_index("ix_orders_sold", ["status", "created_at", "total", "refunded", "id"], unique=False)
     with op.batch_alter_table("order_lines", schema=None) as batch_op:
         batch_op.create_index("ix_order_lines_sales", ["order_id", "product_id", "quantity", "line_total"], unique=False)
 
