@@ -122,6 +122,7 @@ def register_errorhandlers(app):
 
 
 def register_commands(app):
+    from app.analytics.cli import analytics_cli
     from app.auth.cli import users_cli
     from app.cart.cli import cart_cli
     from app.catalog.cli import products_cli, seed_cli
@@ -129,11 +130,13 @@ def register_commands(app):
     from app.payments.cli import payments_cli
     from app.search.cli import search_cli
 
-    for group in (seed_cli, products_cli, users_cli, cart_cli, search_cli, mail_cli, payments_cli, messages_cli):
+    for group in (seed_cli, products_cli, users_cli, cart_cli, search_cli, mail_cli, payments_cli, messages_cli,
+                  analytics_cli):
         app.cli.add_command(group)
 
 
 def register_hooks(app):
+    from app.analytics.forward import register_forwarding
     from app.mail.hooks import register_mail_delivery
     from app.notifications.setup import register_notifications
     from app.ops.private_pages import no_store_for_signed_in
@@ -144,4 +147,5 @@ def register_hooks(app):
     app.after_request(no_store_for_signed_in)
     register_mail_delivery(app)
     register_notifications(app)
+    register_forwarding(app)
     logging.getLogger(__name__).debug("app created with database %s", app.config["SQLALCHEMY_DATABASE_URI"])

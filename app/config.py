@@ -58,6 +58,17 @@ DEFAULTS = {
     # Search events are written in batches: this many at once, or when the oldest has waited this long.
     "ANALYTICS_BATCH": 50,
     "ANALYTICS_FLUSH_SECONDS": 2.0,
+    # The admin dashboard (docs/admin.md): products at or below this stock are listed as low.
+    "ANALYTICS_LOW_STOCK": 5,
+    # Forwarding events to an external analytics service: off unless ANALYTICS_FORWARD_URL is set (the
+    # service's base address). KIND: "plausible" (SITE is the site's domain there) or "matomo" (SITE is
+    # the idsite; TOKEN an optional token_auth that lets events keep their own time).
+    "ANALYTICS_FORWARD_URL": None,
+    "ANALYTICS_FORWARD_KIND": "plausible",
+    "ANALYTICS_FORWARD_SITE": "",
+    "ANALYTICS_FORWARD_TOKEN": None,
+    "ANALYTICS_FORWARD_TIMEOUT": 5,
+    "ANALYTICS_FORWARD_MAX_ATTEMPTS": 8,
     "UPLOAD_DIR": str(ROOT / "static" / "uploads"),
     # Uploaded product images (app/catalog/image_store.py): None means instance/product_images. Each
     # file is checked and re-encoded by Pillow; these bound one file's bytes and pixels, and the files
@@ -216,6 +227,11 @@ ENVIRONMENT = {
     "BRAINTREE_TIMEOUT": int,
     "BRAINTREE_ENVIRONMENT_URL": str,
     "LOG_LEVEL": str,
+    "ANALYTICS_LOW_STOCK": int,
+    "ANALYTICS_FORWARD_URL": str,
+    "ANALYTICS_FORWARD_KIND": str,
+    "ANALYTICS_FORWARD_SITE": str,
+    "ANALYTICS_FORWARD_TOKEN": str,
 }
 
 

@@ -27,4 +27,4 @@ def admin_nav_links():
 
 
 from app.admin import (  # noqa: E402,F401
-    categories, import_export, mail_views, product_images, products, upload_limits, users, views)
+    categories, dashboard_views, import_export, mail_views, product_images, products, upload_limits, users, views)

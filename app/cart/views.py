@@ -7,6 +7,7 @@ from flask import abort, current_app, flash, make_response, redirect, render_tem
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.routing import BuildError
 
+from app.analytics.tracking import track
 from app.cart import bp
 from app.cart.forms import AddToCartForm, CartActionForm, QuantityForm, first_error
 from app.cart.identity import (
@@ -73,6 +74,7 @@ def add():
     except CartError as error:
         return _refused(str(error), back, "partials/cart/add_form.html", **form_context)
     remember_guest_cart(cart)
+    track("add_to_cart", {"product_id": product.id, "quantity": form.quantity.data})
     message = f"Added {form.quantity.data} × {product.name} to your cart."
     return _done(message, back, cart, render_template("partials/cart/add_form.html", added=True, **form_context))
 

@@ -7,9 +7,8 @@ from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from flask import current_app, request, url_for
-from flask_login import current_user
 
-from app.analytics.services import queue_event
+from app.analytics.tracking import track
 from app.catalog.listing_params import parse_listing_args
 from app.catalog.page_cache import catalog_version, category_rows, page_response, shared_page
 from app.catalog.product_finder import card_highlights, find_products
@@ -107,10 +106,9 @@ def _render(page_template, endpoint, state, categories, fragment):
 def record_search(text, total):
     """A search is counted each time the first page of results is shown for a non-empty query (so paging
     through results does not count again; a changed filter or sort is a new question and does). The
-    event is queued and written with others (app.analytics.services.queue_event); analytics never
+    event is queued and written with others (app.analytics.tracking.track); analytics never
     breaks the page."""
-    user_id = current_user.id if current_user.is_authenticated else None
-    queue_event("search", {"query": text, "results": total}, user_id=user_id)
+    track("search", {"query": text, "results": total})
 
 
 def price_range(bucket, currency=None):

@@ -3,6 +3,7 @@ suggestions and product pages. Each is rendered once per catalog version and sha
 (app/catalog/page_cache.py); the shopper's own parts are filled in per request."""
 from flask import abort, redirect, request, url_for
 
+from app.analytics.tracking import track
 from app.catalog import bp
 from app.catalog.listing import render_listing
 from app.catalog.page_cache import catalog_version, category_rows, page_response, shared_page
@@ -74,7 +75,10 @@ def product(slug):
         found = active_product_by_slug(slug)
         if found is None:
             abort(404)  # nothing is kept: junk addresses cannot fill the cache
-        return render_shared("catalog/product.html", product=found, related=related_products(found)), {}, True
+        html = render_shared("catalog/product.html", product=found, related=related_products(found))
+        return html, {"product_id": found.id}, True
 
     key = f"product:{slug}"
-    return page_response(key, shared_page(key, render))
+    page = shared_page(key, render)
+    track("product_view", {"product_id": page.facts.get("product_id"), "slug": slug})
+    return page_response(key, page)

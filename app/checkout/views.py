@@ -7,7 +7,7 @@ the summary updating when the shipping method changes) and gets the same partial
 from flask import flash, request, url_for
 from flask_login import current_user
 
-from app.analytics.services import record_event
+from app.analytics.tracking import track
 from app.auth.addresses import AddressNotFound, add_address, default_address, get_address, list_addresses
 from app.checkout import bp
 from app.checkout.forms import NEW_ADDRESS, ContactForm, ShippingForm
@@ -23,8 +23,7 @@ from app.orders.placement import quote_for_cart
 @bp.get("/checkout")
 def start():
     cart, state = step_state("start")
-    record_event("checkout_started", {"items": sum(line.quantity for line in cart.lines)},
-                 user_id=current_user.id if current_user.is_authenticated else None, commit=True)
+    track("checkout_started", {"items": sum(line.quantity for line in cart.lines)})
     if not state.contact_done:
         return see_other(url_for("checkout.contact"))
     return see_other(url_for("checkout.review" if state.shipping_done else "checkout.shipping"))

@@ -3,12 +3,12 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
+from app.analytics.charts import Item, column_chart
 from app.database import utcnow
 from app.extensions import db
 from app.orders.models import Order
 from app.orders.status import PAID_STATUSES
 
-WIDTH, HEIGHT, GAP = 560, 140, 4
 
 
 def sales_by_day(days=14, now=None):
@@ -26,12 +26,8 @@ def sales_by_day(days=14, now=None):
 
 
 def bar_chart(series):
-    """Bars (x, y, width, height, label) scaled into the chart's box."""
-    top = max((total for _d, _c, total in series), default=0) or 1
-    width = (WIDTH - GAP * (len(series) - 1)) / max(len(series), 1)
-    bars = []
-    for i, (day, count, total) in enumerate(series):
-        height = round(total / top * (HEIGHT - 20))
-        bars.append({"x": round(i * (width + GAP), 1), "y": HEIGHT - height, "width": round(width, 1),
-                     "height": height, "day": day, "count": count, "total": total})
-    return {"bars": bars, "width": WIDTH, "height": HEIGHT, "top": top}
+    """The column chart of app.analytics.charts, each bar also carrying its day, count and total."""
+    chart = column_chart([Item(day.strftime("%d %b"), total) for day, _count, total in series])
+    for bar, (day, count, total) in zip(chart["bars"], series):
+        bar.update(day=day, count=count, total=total)
+    return chart

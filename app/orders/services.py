@@ -109,6 +109,8 @@ def refund_recorded(order, *, amount, actor, reason=""):
     transition(order, to, reason or f"Refunded {format_money(amount, order.currency)}.", actor=actor,
                refunded=refunded)
     queue_order_email(order, "order_refunded", amount=amount)
+    record_event("refund", {"number": order.number, "amount": amount, "currency": order.currency,
+                            "full": refunded == order.total}, user_id=order.user_id)
 
 
 # --- admin actions without the gateway (own transaction) ------------------------------------------------------

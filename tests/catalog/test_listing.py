@@ -201,7 +201,10 @@ def test_a_search_is_recorded(client, many, db):
     html = client.get("/search?q=lamp").get_data(as_text=True)
     total = int(re.search(r"of (\d+) product", html).group(1)) if "Showing" in html else 0
     events = db.session.execute(select(Event).where(Event.kind == "search")).scalars().all()
-    assert [(e.data, e.user_id) for e in events] == [({"query": "lamp", "results": total}, None)]
+    # With the visitor's hashed session key (app/analytics/tracking.py): 16 hex characters, nothing personal.
+    session_key = events[0].data.get("session", "")
+    assert re.fullmatch(r"[0-9a-f]{16}", session_key)
+    assert [(e.data, e.user_id) for e in events] == [({"query": "lamp", "results": total, "session": session_key}, None)]
 
 
 def test_browsing_and_paging_are_not_recorded_as_searches(client, many, db):

@@ -2,14 +2,14 @@
 its history, promotions
 
 Revision ID: 0010_messages
-Revises: 0007_admin_catalog
+Revises: 0009_analytics
 Create Date: 2026-11-29 17:00:00
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0010_messages"
-down_revision = "0007_admin_catalog"
+down_revision = "0009_analytics"
 branch_labels = None
 depends_on = None
 
