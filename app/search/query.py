@@ -1,36 +1,49 @@
-"""Shopper text -> Whoosh query objects. No query parser: the text is split into words here, so quotes,
-brackets, *, AND/OR/NOT, field:value, emoji or 10,000 characters are just (ignored) characters, never
-syntax and never an exception.
+"""Shopper text -> Whoosh query objects. No query parser: the text is cut into words by the analysis chain
+(app/search/analysis.py), so quotes, brackets, *, AND/OR/NOT, field:value, emoji or 10,000 characters are
+just (ignored) characters, never syntax and never an exception.
 
-Matching rules:
+Matching rules (results page):
 - every word must match (AND), in any of name, brand, category or description, scored by where it
-  matched (name counts most) and by BM25; stemming makes "headphone" find "headphones";
-- a word of 4+ letters that the index does not know is widened to the known words one edit away
-  ("hedphones" -> "headphones"); known words are never widened, so common queries stay fast;
-- as-you-type (build_suggest_query) looks only at name, brand and category words: the last word is a
-  prefix from 2 letters on, and only its most frequent completions are used;
+  matched (name counts most) and by BM25; a word also matches its synonyms (synonyms.txt);
+- a compound word matches joined or as all of its parts ("t-shirt": tshirt, or t and shirt);
+- two words that the index knows joined also match joined ("back pack" also finds "backpack");
+- a word of letters only that the index does not know is split into two known words when it can be
+  ("hairdryer" -> hair dryer), else widened to the known words one edit away ("hedphones" -> headphones);
+- a word with a digit is never widened by an edit (1001 is not 101, 60233 is not 60232); unknown, it
+  matches the known codes that start with it ("af300" -> af300uk);
+- exact=True (the shopper's "search for the exact words" link) turns splitting and widening off;
 - a whole token that looks like a SKU ("aud-000123") also matches the SKU exactly.
+
+As you type (build_suggest_query): the same analysis on every word; complete words match like the
+results page's, the last word (still being typed) as a prefix of the words as written, or, when nothing
+starts with it, one edit away.
 """
 import re
 from dataclasses import dataclass, field
 
 from whoosh.query import And, Or, Term
 
-from app.search.schema import BRAND_BOOST, CATEGORY_BOOST, NAME_BOOST, plain_terms, stem_terms
+from app.search.analysis import is_stop, split_words, synonyms_of, term
+from app.search.schema import BRAND_BOOST, CATEGORY_BOOST, NAME_BOOST
 
 MAX_QUERY_CHARS = 200
 MAX_WORDS = 8
 MIN_FUZZY_LENGTH = 4
 MIN_PREFIX_LENGTH = 2
+MIN_CODE_PREFIX = 3  # an unknown word with a digit completes to known codes from this length on
+MIN_SPLIT_PART = 2
 MAX_EXPANSIONS = 12  # known words a typo may stand for
 MAX_SUGGEST_EXPANSIONS = 6  # known words an as-you-type prefix may stand for (the most frequent)
+JOINED_BOOST = 2.0  # "back pack" found as "backpack" counts more than the two words apart
 TEXT_FIELDS = (("name", NAME_BOOST), ("brand", BRAND_BOOST), ("category_name", CATEGORY_BOOST), ("description", 1.0))
+SUGGEST_FIELDS = (("name", NAME_BOOST), ("brand", BRAND_BOOST), ("category_name", CATEGORY_BOOST))
 SKU_PATTERN = re.compile(r"^[a-z]{2,5}-\d{3,10}$")
 
 
 @dataclass
 class ParsedText:
-    words: list  # (plain word, stem) pairs, stop words dropped, duplicates dropped, in typed order
+    words: list  # (word as written, its index term) pairs, stop words dropped, duplicates dropped, in order
+    units: list = field(default_factory=list)  # the analysis.Word of each pair
     sku: str | None = None
     last_is_partial: bool = False  # the text does not end with a space: the last word is still being typed
 
@@ -41,103 +54,190 @@ class ParsedText:
 
 def parse_text(text):
     text = (text or "")[:MAX_QUERY_CHARS]
-    words, seen = [], set()
-    for word in plain_terms(text):
-        stems = stem_terms(word)
-        if not stems or word in seen:  # a stop word, or said twice
+    words, units, seen = [], [], set()
+    for word in split_words(text):
+        if is_stop(word) or word.text in seen:  # a stop word, or said twice
             continue
-        seen.add(word)
-        words.append((word, stems[0]))
+        seen.add(word.text)
+        words.append((word.text, term(word.text)))
+        units.append(word)
         if len(words) == MAX_WORDS:
             break
     tokens = [t.strip("\"'()[]{}*?!^~+,;:.").lower() for t in text.split()]
     sku = next((t for t in tokens if SKU_PATTERN.match(t)), None)
-    return ParsedText(words=words, sku=sku, last_is_partial=bool(text) and not text[-1].isspace())
+    return ParsedText(words=words, units=units, sku=sku, last_is_partial=bool(text) and not text[-1].isspace())
 
 
 @dataclass
 class BuiltQuery:
     query: object  # a whoosh.query.Query, or None when nothing can match
-    stems: set = field(default_factory=set)  # every stem searched for, typo variants included (highlights)
+    stems: set = field(default_factory=set)  # every term searched for, variants included (highlights)
     prefix: str | None = None  # the as-you-type prefix (highlights)
-    widened: list = field(default_factory=list)  # words that needed typo widening
+    widened: list = field(default_factory=list)  # words that needed typo widening, splitting or completing
+    shown_words: list = field(default_factory=list)  # the words as searched, corrections in place
+
+    @property
+    def corrected(self):
+        """The text the results came from when a word was corrected, else None."""
+        return " ".join(self.shown_words) if self.widened else None
 
 
-def _known(reader, word, stem):
-    return ("words", word) in reader or any((name, stem) in reader for name, _boost in TEXT_FIELDS)
+def _word_terms(word):
+    """The stemmed terms one typed word stands for: itself (and its plain-s form) and their synonyms."""
+    terms = {term(word.text)}
+    if word.possessive:
+        terms.add(term(word.text + "s"))
+    for one in list(terms):
+        terms |= synonyms_of(one)
+    return sorted(terms)
 
 
-def _variants(reader, word, stem):
-    """The stems to search for `word`: itself when the index knows it, else its one-edit neighbours."""
-    if len(word) < MIN_FUZZY_LENGTH or _known(reader, word, stem):
-        return [stem], False
-    found = set()
-    for close_word in reader.terms_within("words", word, 1, prefix=1):
-        found.update(stem_terms(close_word))
-    for name, _boost in TEXT_FIELDS:
-        found.update(reader.terms_within(name, stem, 1, prefix=1))
-    return (sorted(found)[:MAX_EXPANSIONS] or [stem]), bool(found)
+def _known_term(reader, stemmed, fields=TEXT_FIELDS):
+    return any((name, stemmed) in reader for name, _boost in fields)
 
 
-def _word_query(stems):
+def _terms_query(terms, fields=TEXT_FIELDS, boost=1.0):
     # Or sums the fields' scores (a word in the name AND the description counts more). Whoosh's
     # DisjunctionMax would fit better but scores documents it did not match (a bug in 2.7.x).
-    return Or([Term(name, stem, boost=boost) for name, boost in TEXT_FIELDS for stem in stems])
+    return Or([Term(name, t, boost=b * boost) for name, b in fields for t in terms])
 
 
-def build_query(reader, parsed):
-    """The results-page query: every word in any text field (typos widened), or the SKU."""
+def _split(reader, text):
+    """(left, right) known words that `text` is made of ("hairdryer" -> hair, dryer), the most common
+    pair when several fit, or None."""
+    best, best_count = None, 0
+    for cut in range(MIN_SPLIT_PART, len(text) - MIN_SPLIT_PART + 1):
+        left, right = text[:cut], text[cut:]
+        count = min(reader.doc_frequency("words", left), reader.doc_frequency("words", right))
+        if count > best_count:
+            best, best_count = (left, right), count
+    return best
+
+
+def _fuzzy(reader, text):
+    """The stemmed terms of known words one edit from `text` (letters only)."""
+    found = set()
+    for close_word in reader.terms_within("words", text, 1, prefix=1):
+        if close_word.isalpha():
+            found.add(term(close_word))
+    for name, _boost in TEXT_FIELDS:
+        found.update(t for t in reader.terms_within(name, term(text), 1, prefix=1) if t.isalpha())
+    return sorted(found)[:MAX_EXPANSIONS]
+
+
+def _code_completions(reader, text):
+    """Known words with a digit that start with `text` ("af300" -> af300uk), most frequent first."""
+    return [t for t in _prefix_terms(reader, text, MAX_EXPANSIONS) if any(c.isdigit() for c in t)]
+
+
+def word_clause(reader, word, fields=TEXT_FIELDS, exact=False):
+    """(the query for one typed word, the terms it searches, the word as searched or None when it was
+    corrected into nothing, whether it was corrected)."""
+    terms = _word_terms(word)
+    alternatives = [_terms_query(terms, fields)]
+    if word.compound and not word.unit:
+        alternatives.append(And([_terms_query(_word_terms_of(part), fields) for part in word.parts]))
+    known = any(_known_term(reader, t, fields) for t in terms) or (
+        word.compound and all(_known_term(reader, term(p), fields) for p in word.parts))
+    if known or exact:
+        return _one(alternatives), set(terms), word.text, False
+    if word.alphabetic and len(word.text) >= 2 * MIN_SPLIT_PART:
+        pair = _split(reader, word.text)
+        if pair is not None:
+            clause = And([_terms_query(_word_terms_of(part), fields) for part in pair])
+            return clause, {term(p) for p in pair}, " ".join(pair), True
+    if word.alphabetic and len(word.text) >= MIN_FUZZY_LENGTH:
+        close = _fuzzy(reader, word.text)
+        if close:
+            return _terms_query(close, fields), set(close), None, True
+    if word.has_digit and len(word.text) >= MIN_CODE_PREFIX:
+        codes = _code_completions(reader, word.text)
+        if codes:
+            return _terms_query(codes, fields), set(codes), codes[0], True
+    return _one(alternatives), set(terms), word.text, False
+
+
+def _word_terms_of(text):
+    return _word_terms(split_words(text)[0]) if split_words(text) else [text]
+
+
+def _one(alternatives):
+    return alternatives[0] if len(alternatives) == 1 else Or(alternatives)
+
+
+def build_query(reader, parsed, exact=False, fields=TEXT_FIELDS):
+    """The results-page query: every word in any text field (corrected unless `exact`), or the SKU."""
     built = BuiltQuery(query=None)
-    clauses = []
-    for word, stem in parsed.words:
-        stems, widened = _variants(reader, word, stem)
-        if widened:
-            built.widened.append(word)
-        built.stems.update(stems)
-        clauses.append(_word_query(stems))
+    clauses, words = [], parsed.units
+    index = 0
+    while index < len(words):
+        word = words[index]
+        following = words[index + 1] if index + 1 < len(words) else None
+        clause, terms, shown, corrected = word_clause(reader, word, fields, exact)
+        joined = _joined(reader, word, following, fields)
+        if joined is not None:
+            # "back pack": both words as typed, or the one known word they make, which counts more.
+            next_clause, next_terms, _shown, next_corrected = word_clause(reader, following, fields, exact=True)
+            clause = Or([And([clause, next_clause]), _terms_query(joined, fields, JOINED_BOOST)])
+            terms = terms | next_terms | set(joined)
+            shown = f"{word.text} {following.text}"
+            index += 1
+        if corrected:
+            built.widened.append(word.text)
+        built.stems.update(terms)
+        built.shown_words.append(shown if shown is not None else _best_correction(reader, word.text))
+        clauses.append(clause)
+        index += 1
     built.query = _with_sku(And(clauses) if len(clauses) > 1 else (clauses[0] if clauses else None), parsed)
     return built
+
+
+def _joined(reader, word, following, fields):
+    """The terms of two adjacent words of letters written as one known word, or None."""
+    if following is None or not (word.alphabetic and following.alphabetic):
+        return None
+    together = word.text + following.text
+    if ("words", together) not in reader:
+        return None
+    terms = _word_terms_of(together)
+    return terms if any(_known_term(reader, t, fields) for t in terms) else None
+
+
+def _best_correction(reader, text):
+    """The most frequent known word one edit from `text` (what "Showing results for" names)."""
+    close = [w for w in reader.terms_within("words", text, 1, prefix=1) if w.isalpha()]
+    if not close:
+        return text
+    return max(close, key=lambda w: (reader.doc_frequency("words", w), w))
 
 
 def build_suggest_query(reader, parsed):
-    """The as-you-type query, on the one small `words` field (name, brand, category; not stemmed):
-    complete words match exactly (or one edit away, or as the start of a longer word: "headphone"
-    -> "headphones"), the word being typed matches as a prefix from 2 letters on."""
+    """The as-you-type query over name, brand and category: complete words as on the results page, the
+    word being typed as a prefix (from 2 letters on) of the words as written, or one edit away when
+    nothing starts with it."""
     built = BuiltQuery(query=None)
-    words = list(parsed.words)
-    partial = words.pop() if parsed.last_is_partial and words else None
-    if partial is not None and len(partial[0]) < MIN_PREFIX_LENGTH:
+    units = list(parsed.units)
+    partial = units.pop() if parsed.last_is_partial and units else None
+    if partial is not None and len(partial.text) < MIN_PREFIX_LENGTH:
         partial = None  # one letter says nothing yet: wait for the next
     clauses = []
-    for word, _stem in words:
-        if ("words", word) in reader:
-            variants = [word]
-        else:
-            variants = list(_prefix_terms(reader, word, MAX_SUGGEST_EXPANSIONS))
-            if len(word) >= MIN_FUZZY_LENGTH:
-                variants += [t for t in reader.terms_within("words", word, 1, prefix=1) if t not in variants]
-            variants = variants[:MAX_EXPANSIONS] or [word]
-        built.stems.update(stem for v in variants for stem in stem_terms(v))
-        clauses.append(_words_query(variants))
+    for word in units:
+        clause, terms, _shown, _corrected = word_clause(reader, word, SUGGEST_FIELDS)
+        built.stems.update(terms)
+        clauses.append(clause)
     if partial is not None:
-        built.prefix = partial[0]
-        expansions = _prefix_terms(reader, partial[0], MAX_SUGGEST_EXPANSIONS)
+        built.prefix = partial.text
+        expansions = _prefix_terms(reader, partial.text, MAX_SUGGEST_EXPANSIONS)
+        if not expansions and partial.alphabetic and len(partial.text) >= MIN_FUZZY_LENGTH:
+            expansions = [w for w in reader.terms_within("words", partial.text, 1, prefix=1)][:MAX_EXPANSIONS]
+            built.prefix = None
         if not expansions:
             return built  # nothing starts with it: no suggestions
-        clauses.append(_words_query(expansions))
-    # Rarest clause first: And() then skips through the long posting lists instead of walking them.
-    clauses.sort(key=lambda clause: _estimate(reader, clause))
+        stems = sorted({term(e) for e in expansions})
+        built.stems.update(stems)
+        clauses.append(Or([Term("words", t) for t in expansions] + [_terms_query(stems, SUGGEST_FIELDS)]))
     built.query = _with_sku(And(clauses) if len(clauses) > 1 else (clauses[0] if clauses else None), parsed)
     return built
-
-
-def _words_query(terms):
-    return Or([Term("words", t) for t in terms]) if len(terms) > 1 else Term("words", terms[0])
-
-
-def _estimate(reader, clause):
-    terms = clause.subqueries if isinstance(clause, Or) else [clause]
-    return sum(reader.doc_frequency("words", t.text) for t in terms)
 
 
 def _with_sku(query, parsed):
@@ -150,12 +250,11 @@ def _with_sku(query, parsed):
 def _prefix_terms(reader, prefix, limit):
     """The `limit` most frequent known words starting with `prefix` (looking at 200 at most)."""
     terms = []
-    for term in reader.expand_prefix("words", prefix):
-        terms.append(term if isinstance(term, str) else term.decode("utf-8"))
+    for found in reader.expand_prefix("words", prefix):
+        terms.append(found if isinstance(found, str) else found.decode("utf-8"))
         if len(terms) >= 200:
             break
     if len(terms) > limit:
         terms.sort(key=lambda t: -reader.doc_frequency("words", t))
         terms = terms[:limit]
     return terms
-

@@ -103,21 +103,22 @@ def search_index(index_dir, query: SearchQuery, as_of=None) -> SearchResult:
     seen; the index catches up to it first if it can (result.index_watermark says what it reached)."""
     reader = open_reader(index_dir, as_of)
     parsed = parse_text(query.text)
-    built = build_query(reader.searcher.reader(), parsed) if not parsed.empty else None
+    built = build_query(reader.searcher.reader(), parsed, exact=query.exact) if not parsed.empty else None
     if built is None or built.query is None:
         return SearchResult(product_ids=[], total=0, price_buckets=_buckets({}), backend="whoosh",
                             index_watermark=reader.watermark)
-    page_ids, total, category_counts, bucket_counts, corrected = _cached(
+    page_ids, total, category_counts, bucket_counts, corrected, showing_for = _cached(
         reader, ("results", repr(built.query), query), lambda: _answer(reader, built, parsed, query))
     return SearchResult(
         product_ids=page_ids, total=total, category_counts=dict(category_counts),
         price_buckets=_buckets(bucket_counts), highlight_terms=HighlightTerms(frozenset(built.stems), built.prefix),
-        corrected_text=corrected, backend="whoosh", index_watermark=reader.watermark,
+        corrected_text=corrected, showing_for=showing_for, backend="whoosh", index_watermark=reader.watermark,
     )
 
 
 def _answer(reader, built, parsed, query):
-    """(page ids, total, category counts, price bucket counts, corrected text) from the index alone.
+    """(page ids, total, category counts, price bucket counts, "did you mean" text, "showing results for"
+    text) from the index alone.
     Every match is counted for the facets, but only the shown page is ranked and loaded."""
     scores = _match_scores(reader, built.query, query.in_stock)
     categories, prices, buckets = reader.column("category"), reader.column("price"), _bucket_column(reader)
@@ -142,10 +143,11 @@ def _answer(reader, built, parsed, query):
     top = _top(reader, scores, selected, query.sort, start + query.per_page)
     searcher = reader.searcher
     page_ids = [int(searcher.stored_fields(d)["pid"]) for d in top[start:]]
-    corrected = None
-    if len(selected) < FEW_RESULTS or built.widened:
-        corrected = corrected_text(searcher, parsed)
-    return page_ids, len(selected), category_counts, bucket_counts, corrected
+    showing_for = built.corrected if selected else None
+    proposal = None
+    if len(selected) < FEW_RESULTS and not built.widened:
+        proposal = _proposal(reader, parsed, query, len(selected))
+    return page_ids, len(selected), category_counts, bucket_counts, proposal, showing_for
 
 
 def _match_scores(reader, whoosh_query, in_stock):
@@ -199,18 +201,44 @@ def _buckets(counts):
 
 
 def corrected_text(searcher, parsed):
-    """The query with each word the index does not know replaced by Whoosh's best suggestion, or None."""
+    """The query with each word of letters that the index does not know replaced by Whoosh's best
+    suggestion (words with a digit are never touched), or None."""
     reader = searcher.reader()
     corrector = searcher.corrector("words")
     changed, words = False, []
     for word, _stem in parsed.words:
         suggestion = None
-        if ("words", word) not in reader and len(word) >= 3:
-            suggestions = corrector.suggest(word, limit=1, maxdist=2, prefix=1)
+        if word.isalpha() and ("words", word) not in reader and len(word) >= 3:
+            suggestions = [s for s in corrector.suggest(word, limit=3, maxdist=2, prefix=1) if s.isalpha()]
             suggestion = suggestions[0] if suggestions else None
         changed = changed or bool(suggestion and suggestion != word)
         words.append(suggestion or word)
     return " ".join(words) if changed else None
+
+
+def _proposal(reader, parsed, query, own_count):
+    """"Did you mean": a respelling that finds more products than the shopper's own words (after the
+    same filters), or None. With exact=True the corrected query is the first candidate."""
+    candidates = []
+    if query.exact:
+        corrected = build_query(reader.searcher.reader(), parsed).corrected
+        if corrected:
+            candidates.append(corrected)
+    respelled = corrected_text(reader.searcher, parsed)
+    if respelled and respelled not in candidates:
+        candidates.append(respelled)
+    for text in candidates:
+        other = parse_text(text)
+        built = build_query(reader.searcher.reader(), other)
+        if built.query is None:
+            continue
+        scores = _match_scores(reader, built.query, query.in_stock)
+        categories, prices = reader.column("category"), reader.column("price")
+        count = sum(1 for d in scores if (query.category is None or categories[d] == query.category)
+                    and _within(prices[d], query.min_price, query.max_price))
+        if count > own_count:
+            return text
+    return None
 
 
 # --- as you type ------------------------------------------------------------------------------------
