@@ -34,6 +34,7 @@ MIN_CODE_PREFIX = 3  # an unknown word with a digit completes to known codes fro
 MIN_SPLIT_PART = 2
 MAX_EXPANSIONS = 12  # known words a typo may stand for
 MAX_SUGGEST_EXPANSIONS = 6  # known words an as-you-type prefix may stand for (the most frequent)
+MAX_COMPLETIONS = 40  # the same after other words, which filter them
 JOINED_BOOST = 2.0  # "back pack" found as "backpack" counts more than the two words apart
 TEXT_FIELDS = (("name", NAME_BOOST), ("brand", BRAND_BOOST), ("category_name", CATEGORY_BOOST), ("description", 1.0))
 SUGGEST_FIELDS = (("name", NAME_BOOST), ("brand", BRAND_BOOST), ("category_name", CATEGORY_BOOST))
@@ -211,33 +212,68 @@ def _best_correction(reader, text):
     return max(close, key=lambda w: (reader.doc_frequency("words", w), w))
 
 
+@dataclass
+class BuiltSuggestion:
+    """What the as-you-type ranking needs (whoosh_backend.suggest_products)."""
+
+    words_query: object = None  # the complete words (And over name, brand, category), or None
+    last_terms: list = field(default_factory=list)  # with no word being typed: the last word's terms
+    completions: list = field(default_factory=list)  # the word being typed: known words it may become,
+    # most frequent first, as (word as written, its stemmed term)
+    sku: str | None = None
+    stems: set = field(default_factory=set)
+    prefix: str | None = None
+
+    @property
+    def empty(self):
+        return self.words_query is None and not self.completions and not self.sku
+
+    def key(self):
+        return (repr(self.words_query), tuple(self.last_terms), tuple(self.completions), self.sku)
+
+
 def build_suggest_query(reader, parsed):
-    """The as-you-type query over name, brand and category: complete words as on the results page, the
-    word being typed as a prefix (from 2 letters on) of the words as written, or one edit away when
-    nothing starts with it."""
-    built = BuiltQuery(query=None)
+    """The as-you-type question over name, brand and category: complete words as on the results page,
+    the word being typed as a prefix of the words as written (from 2 letters on, or 1 after other
+    words), or one edit away when nothing starts with it. Returns None when nothing can match."""
+    built = BuiltSuggestion(sku=parsed.sku)
     units = list(parsed.units)
     partial = units.pop() if parsed.last_is_partial and units else None
-    if partial is not None and len(partial.text) < MIN_PREFIX_LENGTH:
-        partial = None  # one letter says nothing yet: wait for the next
+    if partial is not None and len(partial.text) < (1 if units else MIN_PREFIX_LENGTH):
+        partial = None  # one letter alone says nothing yet: wait for the next
     clauses = []
     for word in units:
         clause, terms, _shown, _corrected = word_clause(reader, word, SUGGEST_FIELDS)
         built.stems.update(terms)
         clauses.append(clause)
+        built.last_terms = sorted(terms)
+    if clauses:
+        built.words_query = And(clauses) if len(clauses) > 1 else clauses[0]
     if partial is not None:
         built.prefix = partial.text
-        expansions = _prefix_terms(reader, partial.text, MAX_SUGGEST_EXPANSIONS)
-        if not expansions and partial.alphabetic and len(partial.text) >= MIN_FUZZY_LENGTH:
-            expansions = [w for w in reader.terms_within("words", partial.text, 1, prefix=1)][:MAX_EXPANSIONS]
+        # With other words before it, more completions are kept: the ranking uses only those that
+        # occur with them ("yoga m": mat, not the most frequent m-words).
+        expansions = _prefix_terms(reader, partial.text, MAX_COMPLETIONS if units else MAX_SUGGEST_EXPANSIONS)
+        completions = [(e, term(e)) for e in expansions]
+        if not completions and partial.alphabetic and len(partial.text) >= MIN_FUZZY_LENGTH:
+            completions = _close_completions(reader, partial.text)
             built.prefix = None
-        if not expansions:
-            return built  # nothing starts with it: no suggestions
-        stems = sorted({term(e) for e in expansions})
-        built.stems.update(stems)
-        clauses.append(Or([Term("words", t) for t in expansions] + [_terms_query(stems, SUGGEST_FIELDS)]))
-    built.query = _with_sku(And(clauses) if len(clauses) > 1 else (clauses[0] if clauses else None), parsed)
-    return built
+        if not completions:
+            return None if not built.sku else BuiltSuggestion(sku=built.sku)  # nothing starts with it
+        built.completions = completions
+        built.stems.update(t for _e, t in built.completions)
+    return None if built.empty else built
+
+
+def _close_completions(reader, text):
+    """A misspelt word being typed: known words one edit away ("backpak" -> backpack), or known stems
+    one edit from its stem ("hedphone" -> headphon, "sneakr" -> sneaker), as (word, stem) pairs."""
+    words = sorted(reader.terms_within("words", text, 1, prefix=1), key=lambda t: -reader.doc_frequency("words", t))
+    found = [(w, term(w)) for w in words[:MAX_SUGGEST_EXPANSIONS] if w.isalpha()]
+    if not found:
+        stems = reader.terms_within("name", term(text), 1, prefix=1)
+        found = [(s, s) for s in sorted(stems, key=lambda t: -reader.doc_frequency("name", t)) if s.isalpha()]
+    return found[:MAX_SUGGEST_EXPANSIONS]
 
 
 def _with_sku(query, parsed):
@@ -248,13 +284,12 @@ def _with_sku(query, parsed):
 
 
 def _prefix_terms(reader, prefix, limit):
-    """The `limit` most frequent known words starting with `prefix` (looking at 200 at most)."""
+    """The `limit` most frequent known words starting with `prefix` (looking at 200 at most), most
+    frequent first."""
     terms = []
     for found in reader.expand_prefix("words", prefix):
         terms.append(found if isinstance(found, str) else found.decode("utf-8"))
         if len(terms) >= 200:
             break
-    if len(terms) > limit:
-        terms.sort(key=lambda t: -reader.doc_frequency("words", t))
-        terms = terms[:limit]
-    return terms
+    terms.sort(key=lambda t: (-reader.doc_frequency("words", t), t))
+    return terms[:limit]

@@ -19,6 +19,8 @@ Fields:
 - in_stock     boolean filter
 - created      column only (sort "newest")
 - name_sort    column only (sort "name")
+- popularity   column only: ranks suggestions that match equally well (the stock for now; sales or
+               views once analytics has them)
 - watermark    stored on the meta document only: the last ProductChange id applied to this index
 - analysis     stored on the meta document only: the ANALYSIS_VERSION the index was built with
 """
@@ -50,6 +52,7 @@ def build_schema():
         in_stock=fields.BOOLEAN(),
         created=fields.COLUMN(columns.NumericColumn("q", default=0)),
         name_sort=fields.COLUMN(columns.VarBytesColumn()),
+        popularity=fields.COLUMN(columns.NumericColumn("I", default=0)),
         watermark=fields.STORED(),
         analysis=fields.STORED(),
     )
@@ -72,6 +75,7 @@ def product_document(row):
         "in_stock": row.stock > 0,
         "created": int(row.created_at.timestamp()),
         "name_sort": row.name.lower().encode("utf-8")[:120],
+        "popularity": min(max(row.stock, 0), 2**32 - 1),
     }
 
 

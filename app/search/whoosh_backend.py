@@ -16,7 +16,7 @@ from collections import Counter
 from functools import partial
 
 from flask import current_app
-from whoosh.query import And, Term
+from whoosh.query import Term
 
 from app.search.feed import product_feed
 from app.search.index_store import IndexUnavailable, WriterBusy, live_searcher
@@ -31,7 +31,6 @@ log = logging.getLogger(__name__)
 
 FEW_RESULTS = 3  # below this, offer a spelling correction
 MAX_MATCHES = 50_000  # scored matches considered for facets and sorting
-SUGGEST_SCAN = 120  # matches looked at per suggestion request
 
 _last_check = {}
 _background = {}
@@ -145,7 +144,7 @@ def _answer(reader, built, parsed, query):
     page_ids = [int(searcher.stored_fields(d)["pid"]) for d in top[start:]]
     showing_for = built.corrected if selected else None
     proposal = None
-    if len(selected) < FEW_RESULTS and not built.widened:
+    if len(selected) < FEW_RESULTS and not (built.widened and selected):
         proposal = _proposal(reader, parsed, query, len(selected))
     return page_ids, len(selected), category_counts, bucket_counts, proposal, showing_for
 
@@ -244,50 +243,61 @@ def _proposal(reader, parsed, query, own_count):
 # --- as you type ------------------------------------------------------------------------------------
 
 def suggest_products(index_dir, text, limit=8, as_of=None) -> Suggestions:
-    """Up to `limit` products for text being typed, best first (the last word also matches as a
-    prefix), with the terms to highlight them by."""
+    """Up to `limit` products for text being typed, best first (see _suggestion_docnums), with the
+    terms to highlight them by."""
     reader = open_reader(index_dir, as_of)
     parsed = parse_text(text)
     built = build_suggest_query(reader.searcher.reader(), parsed) if not parsed.empty else None
-    if built is None or built.query is None:
+    if built is None:
         return Suggestions([], HighlightTerms(), reader.watermark)
-    docnums = _cached(reader, ("suggest", repr(built.query), limit),
-                      lambda: _suggestion_docnums(reader, built.query, limit, SUGGEST_SCAN))
+    docnums = _cached(reader, ("suggest", built.key(), limit), lambda: _suggestion_docnums(reader, built, limit))
     return Suggestions([int(reader.searcher.stored_fields(d)["pid"]) for d in docnums],
                        HighlightTerms(frozenset(built.stems), built.prefix), reader.watermark)
 
 
-def _suggestion_docnums(reader, whoosh_query, limit, scan):
-    """The same answer as _best_of_first. Several words (an And) are intersected over the cached term
-    postings (postings.py), rarest first: Whoosh's intersection matcher skips through the long lists
-    one posting at a time (5-20 ms at 100,000 products). One word stays a bounded scan: it needs
-    only the first matches, not a whole posting list."""
-    if isinstance(whoosh_query, And):
-        try:
-            scores = evaluate(reader.term_cache(current_app.config["SEARCH_POSTINGS_CACHE"]), whoosh_query)
-        except Unsupported:
-            pass
-        else:
-            first = heapq.nsmallest(scan, scores)
-            return sorted(first, key=lambda d: (-scores[d], d))[:limit]
-    return _best_of_first(reader.searcher, whoosh_query, limit, scan)
+TOP_FIELDS = ("name", "brand")  # a suggestion whose word is in these comes before one matched elsewhere
 
 
-def _best_of_first(searcher, whoosh_query, limit, scan):
-    """The `limit` best-scoring of the first `scan` matches. As-you-type asks "show me some good
-    matches now", not "rank all 8,000 products that contain a word starting with 'he'": scoring every
-    match costs ~90 ms at 100,000 products, a bounded scan a few ms."""
-    best, seen = [], 0
-    for leaf, offset in searcher.leaf_searchers():
-        matcher = whoosh_query.matcher(leaf, leaf.context(weighting=searcher.weighting))
-        while matcher.is_active() and seen < scan:
-            entry = (matcher.score(), -(matcher.id() + offset))
-            if len(best) < limit:
-                heapq.heappush(best, entry)
-            elif entry > best[0]:
-                heapq.heapreplace(best, entry)
-            seen += 1
-            matcher.next()
-        if seen >= scan:
-            break
-    return [-negative for _score, negative in sorted(best, reverse=True)]
+def _suggestion_docnums(reader, built, limit):
+    """The suggestions' document numbers, best first: a SKU typed whole; then, for the word being typed,
+    its completions from the most frequent ("pum": puma before pumps), each first where it is in the
+    name or brand, then where it is only in the category; within that, the most popular (stock) first.
+    With no word being typed, the last word's name or brand matches first. The complete words filter
+    (an intersection over the cached term postings, rarest first), so every shown product has them all."""
+    terms = reader.term_cache(current_app.config["SEARCH_POSTINGS_CACHE"])
+    within = evaluate(terms, built.words_query) if built.words_query is not None else None
+    popularity = reader.column("popularity")
+    chosen, seen = [], set()
+
+    def take(docs):
+        docs = [d for d in docs if d not in seen and (within is None or d in within)]
+        for docnum in heapq.nsmallest(limit - len(chosen), docs, key=lambda d: (-popularity[d], d)):
+            chosen.append(docnum)
+            seen.add(docnum)
+        return len(chosen) >= limit
+
+    if built.sku and take(terms.docs("sku", built.sku)):
+        return chosen
+    if built.completions:
+        completions = built.completions
+        if within is not None:
+            # After other words, the likeliest completion is the one found most often with them
+            # ("yoga m": mat, not medium).
+            counts = {c: sum(1 for d in terms.docs("words", c[0]) if d in within) for c in completions}
+            completions = sorted((c for c in completions if counts[c]), key=lambda c: -counts[c])
+        for _word, stem in completions:
+            if take(set().union(*(terms.docs(name, stem) for name in TOP_FIELDS))):
+                return chosen
+        for word, stem in completions:
+            # Matched through the category only: the closest category name first ("jewelry": the
+            # Jewelry category before "Dress-up & Jewelry").
+            category = terms.scores("category_name", stem)
+            docs = set(category) | set(terms.docs("words", word))
+            if take(sorted(docs, key=lambda d: -category.get(d, 0.0))[:max(limit * 4, 32)]):
+                return chosen
+        return chosen
+    if within is not None:
+        top = set().union(*(terms.docs(name, t) for name in TOP_FIELDS for t in built.last_terms))
+        if not take(top):
+            take(within)
+    return chosen
