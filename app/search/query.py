@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 
 from whoosh.query import And, Or, Term
 
-from app.search.analysis import is_stop, split_words, synonyms_of, term
+from app.search.analysis import is_stop, split_words, surface_forms, synonyms_of, term
 from app.search.schema import BRAND_BOOST, CATEGORY_BOOST, NAME_BOOST
 
 MAX_QUERY_CHARS = 200
@@ -293,3 +293,25 @@ def _prefix_terms(reader, prefix, limit):
             break
     terms.sort(key=lambda t: (-reader.doc_frequency("words", t), t))
     return terms[:limit]
+
+
+def completes(text, name):
+    """Does `name` (a brand or category name) read as a completion of the typed `text`? Every complete
+    word equals one of the name's words (after the chain: "levis" = Levi's), in order, and the word
+    being typed starts one ("tommy h" -> Tommy Hilfiger, "kurt" -> Kurtas, "l'or" -> L'Oréal Paris)."""
+    typed = [w for w in split_words(text) if not is_stop(w)]
+    words = [w for w in split_words(name) if not is_stop(w)]
+    if not typed or not words:
+        return False
+    partial = typed.pop() if text and not text[-1].isspace() else None
+    position = 0
+    for word in typed:
+        while position < len(words) and term(words[position].text) != term(word.text):
+            position += 1
+        if position == len(words):
+            return False
+        position += 1
+    if partial is None:
+        return True
+    return any(term(w.text) == term(partial.text) or any(f.startswith(partial.text) for f in surface_forms(w))
+               for w in words[position if typed else 0:])

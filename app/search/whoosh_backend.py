@@ -19,6 +19,7 @@ from flask import current_app
 from whoosh.query import Term
 
 from app.search.feed import product_feed
+from app.search.analysis import term
 from app.search.index_store import IndexUnavailable, WriterBusy, live_searcher
 from app.search.indexing import ensure_index, sync_index
 from app.search.postings import Unsupported, evaluate
@@ -258,6 +259,17 @@ def suggest_products(index_dir, text, limit=8, as_of=None) -> Suggestions:
 TOP_FIELDS = ("name", "brand")  # a suggestion whose word is in these comes before one matched elsewhere
 
 
+def _category_docs_by_term(reader):
+    """{term of a one-word category slug: its documents}, once per index version."""
+    def compute():
+        by_slug = {}
+        for docnum, slug in enumerate(reader.column("category")):
+            if slug and "-" not in slug:
+                by_slug.setdefault(slug, set()).add(docnum)
+        return {term(slug): docs for slug, docs in by_slug.items()}
+    return reader.derived("category_docs_by_term", compute)
+
+
 def _suggestion_docnums(reader, built, limit):
     """The suggestions' document numbers, best first: a SKU typed whole; then, for the word being typed,
     its completions from the most frequent ("pum": puma before pumps), each first where it is in the
@@ -285,8 +297,10 @@ def _suggestion_docnums(reader, built, limit):
             # ("yoga m": mat, not medium).
             counts = {c: sum(1 for d in terms.docs("words", c[0]) if d in within) for c in completions}
             completions = sorted((c for c in completions if counts[c]), key=lambda c: -counts[c])
+        named = _category_docs_by_term(reader)
         for _word, stem in completions:
-            if take(set().union(*(terms.docs(name, stem) for name in TOP_FIELDS))):
+            # A category whose whole name is the word ("jewelry", "kurtas") counts as a name match.
+            if take(set().union(named.get(stem, ()), *(terms.docs(name, stem) for name in TOP_FIELDS))):
                 return chosen
         for word, stem in completions:
             # Matched through the category only: the closest category name first ("jewelry": the
