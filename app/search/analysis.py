@@ -34,7 +34,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import snowballstemmer
-from whoosh.analysis import STOP_WORDS, StemFilter, Token, Tokenizer
+from whoosh.analysis import STOP_WORDS, Filter, StemFilter, Token, Tokenizer
 
 ANALYSIS_VERSION = "2"  # 1: Whoosh's RegexTokenizer + Porter; 2: this chain
 
@@ -147,10 +147,11 @@ class ShopTokenizer(Tokenizer):
             yield token
             return
         position = start_pos
-        for word in split_words(value):
+        for number, word in enumerate(split_words(value)):
             if is_stop(word):
                 continue
             for form in surface_forms(word):
+                token.word = number
                 token.text = form
                 token.boost = 1.0
                 token.stopped = False
@@ -164,8 +165,24 @@ class ShopTokenizer(Tokenizer):
                 yield token
 
 
+class OncePerWord(Filter):
+    """Drops a term that one word already gave ("levi's" -> levi, levis -> levi, levi): a possessive
+    or a compound must not count twice in BM25's term frequency and field length."""
+
+    def __call__(self, tokens):
+        current, seen = None, set()
+        for token in tokens:
+            word = getattr(token, "word", None)
+            if word != current:
+                current, seen = word, set()
+            if token.text in seen:
+                continue
+            seen.add(token.text)
+            yield token
+
+
 # The two analyzers of the schema. StemFilter with an unbounded cache: a catalog's vocabulary is small.
-STEMMED = ShopTokenizer() | StemFilter(stemfn=stem_word, cachesize=-1)
+STEMMED = ShopTokenizer() | StemFilter(stemfn=stem_word, cachesize=-1) | OncePerWord()
 PLAIN = ShopTokenizer()
 
 
