@@ -28,6 +28,7 @@ with another is not used (the database answers) until `flask search reindex` reb
 catalog is rebuilt by the first search).
 """
 import re
+import threading
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
@@ -118,9 +119,16 @@ def surface_forms(word):
     return forms
 
 
-@lru_cache(maxsize=1)
+_per_thread = threading.local()
+
+
 def _snowball():
-    return snowballstemmer.stemmer("english")
+    """This thread's stemmer: a Snowball stemmer keeps the word being stemmed in itself, so two threads
+    sharing one (two requests building the index) would stem each other's words."""
+    stemmer = getattr(_per_thread, "stemmer", None)
+    if stemmer is None:
+        stemmer = _per_thread.stemmer = snowballstemmer.stemmer("english")
+    return stemmer
 
 
 def stem_word(word):

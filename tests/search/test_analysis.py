@@ -120,3 +120,16 @@ def test_suggestions_rows_for_brands_and_categories(shop, client):
     page = client.get("/search/suggest", query_string={"q": "rav"}, headers={"HX-Request": "true"}).get_data(as_text=True)
     assert 'id="suggest-brand-ravensburger"' in page and 'href="/search?q=Ravensburger"' in page
     assert page.index('id="suggest-brand-ravensburger"') < page.index(f'id="suggestion-{shop["puzzle_1000"]}"')
+
+
+def test_stemming_from_many_threads_at_once():
+    """Two requests may build or query the index at the same time: each thread stems on its own."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from app.search.analysis import stem_word
+
+    words = [f"{w}{suffix}" for w in ("wash", "knit", "crop", "run", "pad", "dress") for suffix in ("ing", "able", "es", "ed")]
+    expected = [stem_word(w) for w in words]
+    with ThreadPoolExecutor(8) as pool:
+        for _round in range(50):
+            assert list(pool.map(stem_word, words)) == expected
