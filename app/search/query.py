@@ -154,7 +154,8 @@ def word_clause(reader, word, fields=TEXT_FIELDS, exact=False):
     if word.has_digit and len(word.text) >= MIN_CODE_PREFIX:
         codes = _code_completions(reader, word.text)
         if codes:
-            return _terms_query(codes, fields), set(codes), codes[0], True
+            # Named as what was typed, completed: "Showing results for casio mtp1290…".
+            return _terms_query(codes, fields), set(codes), word.text + "\u2026", True
     return _one(alternatives), set(terms), word.text, False
 
 
