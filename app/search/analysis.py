@@ -52,6 +52,8 @@ _POSSESSIVE = re.compile(r"'s$")
 
 def fold(text):
     """Lower-case, accent-free text: NFKD, combining marks dropped, casefold."""
+    if text.isascii():  # most catalog text: no accents to drop (and lower() is casefold() for ASCII)
+        return text.replace("`", "'").lower()
     decomposed = unicodedata.normalize("NFKD", text.translate(_APOSTROPHES))
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
@@ -155,22 +157,43 @@ class ShopTokenizer(Tokenizer):
             yield token
             return
         position = start_pos
-        for number, word in enumerate(split_words(value)):
-            if is_stop(word):
-                continue
-            for form in surface_forms(word):
-                token.word = number
-                token.text = form
-                token.boost = 1.0
-                token.stopped = False
-                if keeporiginal:
-                    token.original = form
-                if positions:
-                    token.pos = position
-                    position += 1
-                if chars:
-                    token.startchar = token.endchar = start_char
-                yield token
+        for number, form in _index_forms(value):
+            token.word = number
+            token.text = form
+            token.boost = 1.0
+            token.stopped = False
+            if keeporiginal:
+                token.original = form
+            if positions:
+                token.pos = position
+                position += 1
+            if chars:
+                token.startchar = token.endchar = start_char
+            yield token
+
+
+def _index_forms(text):
+    """(word number, surface form) for every form of every word of `text`: what split_words and
+    surface_forms give, without building a Word per word (indexing a description is mostly plain words,
+    and this is the index build's inner loop)."""
+    number_before = None
+    for number, match in enumerate(COMPOUND.finditer(fold(text))):
+        token = match.group()
+        if _SEPARATOR.search(token) is None:  # a plain word
+            if number_before is not None and token in UNITS:
+                yield number - 1, number_before + token  # "300 ml" -> 300ml
+            if token not in STOPS:
+                yield number, token
+            number_before = token if token.isdigit() else None
+            continue
+        number_before = None
+        stripped = _POSSESSIVE.sub("", token)
+        parts = [p for p in _SEPARATOR.split(stripped) if p]
+        if not parts:
+            continue
+        word = Word("".join(parts), tuple(parts), possessive=stripped != token)
+        for form in surface_forms(word):
+            yield number, form
 
 
 class OncePerWord(Filter):

@@ -133,3 +133,16 @@ def test_stemming_from_many_threads_at_once():
     with ThreadPoolExecutor(8) as pool:
         for _round in range(50):
             assert list(pool.map(stem_word, words)) == expected
+
+
+def test_the_index_builds_terms_exactly_as_words_are_split():
+    """The tokenizer's fast path (no Word per plain word) gives the forms split_words gives."""
+    from app.catalog.seed import demo_product
+    from app.search.analysis import _index_forms, is_stop, surface_forms
+
+    texts = ["Levi's 501", "L’Oréal Paris", "T-Shirt grey", "Casio MTP-1290BL", "300 ml shampoo 2 in", "M&M's",
+             "ecam22.110.b", "the of 32 GB and 5 ml.", "a 10-ml x", "Dr. Martens", "snake_case 3.5mm"]
+    texts += [demo_product(1, i).description for i in range(50)]
+    for text in texts:
+        expected = [f for w in split_words(text) if not is_stop(w) for f in surface_forms(w)]
+        assert sorted(f for _n, f in _index_forms(text)) == sorted(expected), text
