@@ -20,6 +20,7 @@ starts with it, one edit away.
 """
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from whoosh.query import And, Or, Term
 
@@ -296,12 +297,18 @@ def _prefix_terms(reader, prefix, limit):
     return terms[:limit]
 
 
+@lru_cache(maxsize=4096)
+def _name_words(text):
+    """The words of a brand or category name (asked for every suggestion request: cached)."""
+    return tuple(w for w in split_words(text) if not is_stop(w))
+
+
 def completes(text, name):
     """Does `name` (a brand or category name) read as a completion of the typed `text`? Every complete
     word equals one of the name's words (after the chain: "levis" = Levi's), in order, and the word
     being typed starts one ("tommy h" -> Tommy Hilfiger, "kurt" -> Kurtas, "l'or" -> L'Oréal Paris)."""
-    typed = [w for w in split_words(text) if not is_stop(w)]
-    words = [w for w in split_words(name) if not is_stop(w)]
+    typed = list(_name_words(text))
+    words = _name_words(name)
     if not typed or not words:
         return False
     partial = typed.pop() if text and not text[-1].isspace() else None
