@@ -19,6 +19,7 @@ results page's, the last word (still being typed) as a prefix of the words as wr
 starts with it, one edit away.
 """
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -234,7 +235,7 @@ class BuiltSuggestion:
         return (repr(self.words_query), tuple(self.last_terms), tuple(self.completions), self.sku)
 
 
-def build_suggest_query(reader, parsed):
+def build_suggest_query(reader, parsed, vocabulary=None):
     """The as-you-type question over name, brand and category: complete words as on the results page,
     the word being typed as a prefix of the words as written (from 2 letters on, or 1 after other
     words), or one edit away when nothing starts with it. Returns None when nothing can match."""
@@ -255,7 +256,8 @@ def build_suggest_query(reader, parsed):
         built.prefix = partial.text
         # With other words before it, more completions are kept: the ranking uses only those that
         # occur with them ("yoga m": mat, not the most frequent m-words).
-        expansions = _prefix_terms(reader, partial.text, MAX_COMPLETIONS if units else MAX_SUGGEST_EXPANSIONS)
+        expansions = _prefix_terms(reader, partial.text, MAX_COMPLETIONS if units else MAX_SUGGEST_EXPANSIONS,
+                                   vocabulary)
         completions = [(e, term(e)) for e in expansions]
         if not completions and partial.alphabetic and len(partial.text) >= MIN_FUZZY_LENGTH:
             completions = _close_completions(reader, partial.text)
@@ -285,9 +287,11 @@ def _with_sku(query, parsed):
     return Or([query, sku_query]) if query is not None else sku_query
 
 
-def _prefix_terms(reader, prefix, limit):
+def _prefix_terms(reader, prefix, limit, vocabulary=None):
     """The `limit` most frequent known words starting with `prefix` (looking at 200 at most), most
-    frequent first."""
+    frequent first. `vocabulary`: the index's Vocabulary, when the caller has one (much faster)."""
+    if vocabulary is not None:
+        return vocabulary.completions(prefix, limit)
     terms = []
     for found in reader.expand_prefix("words", prefix):
         terms.append(found if isinstance(found, str) else found.decode("utf-8"))
@@ -295,6 +299,31 @@ def _prefix_terms(reader, prefix, limit):
             break
     terms.sort(key=lambda t: (-reader.doc_frequency("words", t), t))
     return terms[:limit]
+
+
+class Vocabulary:
+    """The `words` field's terms in order, with their document frequencies: prefix completions by
+    bisection instead of Whoosh's term-file walks (8 ms per prefix at 100,000 products, most of a
+    suggestion's cost). Built once per index version (whoosh_backend)."""
+
+    SCAN = 200
+
+    def __init__(self, reader):
+        self.frequency = {}
+        for text, info in reader.iter_field("words"):
+            word = text if isinstance(text, str) else text.decode("utf-8")
+            self.frequency[word] = info.doc_frequency()
+        self.words = sorted(self.frequency)
+
+    def completions(self, prefix, limit):
+        start = bisect_left(self.words, prefix)
+        found = []
+        for word in self.words[start:start + self.SCAN]:
+            if not word.startswith(prefix):
+                break
+            found.append(word)
+        found.sort(key=lambda w: (-self.frequency[w], w))
+        return found[:limit]
 
 
 @lru_cache(maxsize=4096)

@@ -23,7 +23,7 @@ from app.search.analysis import term
 from app.search.index_store import IndexUnavailable, WriterBusy, live_searcher
 from app.search.indexing import ensure_index, sync_index
 from app.search.postings import Unsupported, evaluate
-from app.search.query import build_query, build_suggest_query, parse_text
+from app.search.query import Vocabulary, build_query, build_suggest_query, parse_text
 from app.search.results import PRICE_BUCKETS, HighlightTerms, PriceBucket, SearchQuery, SearchResult, Suggestions
 
 __all__ = ["IndexUnavailable", "search_index", "suggest_products"]
@@ -248,7 +248,8 @@ def suggest_products(index_dir, text, limit=8, as_of=None) -> Suggestions:
     terms to highlight them by."""
     reader = open_reader(index_dir, as_of)
     parsed = parse_text(text)
-    built = build_suggest_query(reader.searcher.reader(), parsed) if not parsed.empty else None
+    vocabulary = reader.derived("vocabulary", lambda: Vocabulary(reader.searcher.reader()))
+    built = build_suggest_query(reader.searcher.reader(), parsed, vocabulary) if not parsed.empty else None
     if built is None:
         return Suggestions([], HighlightTerms(), reader.watermark)
     docnums = _cached(reader, ("suggest", built.key(), limit), lambda: _suggestion_docnums(reader, built, limit))
@@ -270,20 +271,48 @@ def _category_docs_by_term(reader):
     return reader.derived("category_docs_by_term", compute)
 
 
+WALK_POOL = 2000  # candidates beyond which the most popular are found by walking the popularity order
+
+
+def _popularity_order(reader):
+    """Every document number, most popular first (ties: index order), once per index version."""
+    def compute():
+        popularity = reader.column("popularity")
+        return sorted(range(len(popularity)), key=lambda d: (-popularity[d], d))
+    return reader.derived("popularity_order", compute)
+
+
 def _suggestion_docnums(reader, built, limit):
     """The suggestions' document numbers, best first: a SKU typed whole; then, for the word being typed,
     its completions from the most frequent ("pum": puma before pumps), each first where it is in the
-    name or brand, then where it is only in the category; within that, the most popular (stock) first.
-    With no word being typed, the last word's name or brand matches first. The complete words filter
-    (an intersection over the cached term postings, rarest first), so every shown product has them all."""
+    name or brand (or is a category's whole name), then where it is only in a longer category name;
+    within that, the most popular (stock) first. With no word being typed, the last word's name or brand
+    matches first. The complete words filter (an intersection over the cached term postings, rarest
+    first), so every shown product has them all."""
     terms = reader.term_cache(current_app.config["SEARCH_POSTINGS_CACHE"])
     within = evaluate(terms, built.words_query) if built.words_query is not None else None
     popularity = reader.column("popularity")
     chosen, seen = [], set()
 
-    def take(docs):
-        docs = [d for d in docs if d not in seen and (within is None or d in within)]
-        for docnum in heapq.nsmallest(limit - len(chosen), docs, key=lambda d: (-popularity[d], d)):
+    def take(*groups):
+        """Add the most popular documents that are in any of `groups` (and in `within`), up to `limit`."""
+        groups = [g for g in groups if g]
+        need = limit - len(chosen)
+        size = sum(len(g) for g in groups)
+        if within is not None and len(within) < size:
+            pool = [d for d in within if d not in seen and any(d in g for g in groups)]
+        elif size <= WALK_POOL:
+            pool = {d for g in groups for d in g if d not in seen and (within is None or d in within)}
+        else:
+            # Thousands of candidates ("he" at 100,000 products): walk the documents from the most
+            # popular and stop at the first `need` that qualify (about need x products / size steps).
+            pool = []
+            for docnum in _popularity_order(reader):
+                if docnum not in seen and any(docnum in g for g in groups) and (within is None or docnum in within):
+                    pool.append(docnum)
+                    if len(pool) == need:
+                        break
+        for docnum in heapq.nsmallest(need, pool, key=lambda d: (-popularity[d], d)):
             chosen.append(docnum)
             seen.add(docnum)
         return len(chosen) >= limit
@@ -301,18 +330,13 @@ def _suggestion_docnums(reader, built, limit):
         named = _category_docs_by_term(reader)
         for _word, stem in completions:
             # A category whose whole name is the word ("jewelry", "kurtas") counts as a name match.
-            if take(set().union(named.get(stem, ()), *(terms.docs(name, stem) for name in TOP_FIELDS))):
+            if take(named.get(stem), *(terms.docs(name, stem) for name in TOP_FIELDS)):
                 return chosen
         for word, stem in completions:
-            # Matched through the category only: the closest category name first ("jewelry": the
-            # Jewelry category before "Dress-up & Jewelry").
-            category = terms.scores("category_name", stem)
-            docs = set(category) | set(terms.docs("words", word))
-            if take(sorted(docs, key=lambda d: -category.get(d, 0.0))[:max(limit * 4, 32)]):
+            if take(terms.docs("category_name", stem), terms.docs("words", word)):
                 return chosen
         return chosen
     if within is not None:
-        top = set().union(*(terms.docs(name, t) for name in TOP_FIELDS for t in built.last_terms))
-        if not take(top):
+        if not take(*(terms.docs(name, t) for name in TOP_FIELDS for t in built.last_terms)):
             take(within)
     return chosen
