@@ -248,7 +248,7 @@ def suggest_products(index_dir, text, limit=8, as_of=None) -> Suggestions:
     terms to highlight them by."""
     reader = open_reader(index_dir, as_of)
     parsed = parse_text(text)
-    vocabulary = reader.derived("vocabulary", lambda: Vocabulary(reader.searcher.reader()))
+    vocabulary = reader.derived("vocabulary", lambda: Vocabulary(reader.searcher))
     built = build_suggest_query(reader.searcher.reader(), parsed, vocabulary) if not parsed.empty else None
     if built is None:
         return Suggestions([], HighlightTerms(), reader.watermark)
