@@ -39,7 +39,6 @@ def prepare_database(size, seed):
 
 
 def bench_reindex(app, runs, procs):
-    from app.extensions import db
     from app.search.feed import product_feed
     from app.search.indexing import rebuild_index
 

@@ -29,7 +29,9 @@ def browse_products(query: SearchQuery, categories=None) -> SearchResult:
     if categories is None:
         categories = db.session.execute(select(Category.id, Category.slug)).all()
     slugs = {category_id: slug for category_id, slug in categories}
-    words = [word for word, _stem in parse_text(query.text).words] if query.text else []
+    # A compound word is its parts here ("t-shirt": t and shirt; "300 ml": 300 and ml), as LIKE cannot
+    # see the joined form.
+    words = [part for unit in parse_text(query.text).units for part in unit.parts] if query.text else []
     if query.text and not words:  # only punctuation or stop words: nothing can match
         return SearchResult(product_ids=[], total=0, price_buckets=_buckets([0] * len(PRICE_BUCKETS)),
                             highlight_terms=HighlightTerms(), backend="database")

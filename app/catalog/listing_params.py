@@ -69,6 +69,8 @@ class ListingState:
             args["sort"] = query.sort
         if query.page > 1:
             args["page"] = query.page
+        if query.exact and query.text:
+            args["exact"] = "1"
         return args
 
 
@@ -104,6 +106,7 @@ def parse_listing_args(args, category_slugs, per_page):
         notices.append("The minimum price was above the maximum, so the two were swapped.")
 
     in_stock = args.get("in_stock", "").strip().lower() in TRUTHY
+    exact = bool(text) and args.get("exact", "").strip().lower() in TRUTHY
 
     sort = args.get("sort", "").strip() or ("relevance" if text else "newest")
     if sort not in SORTS:
@@ -113,7 +116,7 @@ def parse_listing_args(args, category_slugs, per_page):
     page = _parse_page(args.get("page", ""), notices)
 
     query = SearchQuery(text=text, category=category, min_price=min_price, max_price=max_price,
-                        in_stock=in_stock, sort=sort, page=page, per_page=per_page)
+                        in_stock=in_stock, sort=sort, page=page, per_page=per_page, exact=exact)
     return ListingState(query=query, notices=notices)
 
 

@@ -11,13 +11,15 @@ from app.catalog.models import Product
 from app.catalog.queries import products_in_order
 from app.search.highlight import highlight_name, highlight_product
 from app.search.index_store import IndexUnavailable
-from app.search.query import MAX_QUERY_CHARS, parse_text
+from app.search.query import MAX_QUERY_CHARS, completes, parse_text
 from app.search.results import HighlightTerms, SearchQuery, SearchResult, Suggestions
 from app.search.whoosh_backend import search_index, suggest_products
 
 log = logging.getLogger(__name__)
 
 SUGGESTIONS = 8
+MAX_BRAND_ROWS = 2
+MAX_CATEGORY_ROWS = 2
 
 
 def find_products(query: SearchQuery, categories=None, as_of=None) -> SearchResult:
@@ -62,3 +64,40 @@ def find_suggestions(text, limit=SUGGESTIONS, as_of=None):
     suggestions = [Suggestion(product, Markup(highlight_name(product.name, terms.stems, terms.prefix)))
                    for product in products_in_order(found.product_ids)]
     return suggestions, found.index_watermark
+
+
+@dataclass
+class Completion:
+    """A brand or category row above the product suggestions: the brand's search, the category page."""
+    kind: str  # "brand" or "category"
+    label: str
+    key: str  # stable, for the row's id: the category slug, the brand's folded words
+    name_html: Markup  # escaped, with <mark>
+
+
+def find_completions(text, suggestions, categories, terms=None):
+    """Brand rows (from the suggested products' brands) and category rows (from every category) whose
+    names complete the typed text ("pum" -> Puma, "kurt" -> Kurtas). `categories`: (id, slug, name, ...)
+    rows. Brands first, then categories, a few of each."""
+    text = (text or "")[:MAX_QUERY_CHARS]
+    if not text.strip():
+        return []
+    if terms is None:
+        parsed = parse_text(text)
+        terms = HighlightTerms(frozenset(t for _w, t in parsed.words),
+                               parsed.words[-1][0] if parsed.words and parsed.last_is_partial else None)
+    stems, prefix = terms.stems, terms.prefix
+    rows, brands = [], {}
+    for suggestion in suggestions:
+        brand = suggestion.product.brand
+        key = "-".join(w for w, _t in parse_text(brand or "").words)
+        if key and key not in brands and completes(text, brand):
+            brands[key] = brand  # "L'Oréal Paris" and "L'Oreal Paris" are one row
+    for key, brand in list(brands.items())[:MAX_BRAND_ROWS]:
+        rows.append(Completion("brand", brand, key, Markup(highlight_name(brand, stems, prefix))))
+    matched = [row for row in categories if completes(text, row[2])]
+    matched.sort(key=lambda row: not completes(text, row[2].split()[0] if row[2].split() else ""))  # first word first
+    matched = matched[:MAX_CATEGORY_ROWS]
+    for row in matched:
+        rows.append(Completion("category", row[2], row[1], Markup(highlight_name(row[2], stems, prefix))))
+    return rows

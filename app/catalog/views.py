@@ -7,7 +7,7 @@ from app.analytics.tracking import track
 from app.catalog import bp
 from app.catalog.listing import render_listing
 from app.catalog.page_cache import catalog_version, category_rows, page_response, shared_page
-from app.catalog.product_finder import find_suggestions
+from app.catalog.product_finder import find_completions, find_suggestions
 from app.catalog.queries import (
     active_product_by_slug,
     featured_products,
@@ -53,7 +53,9 @@ def suggest():
 
     def render():
         suggestions, watermark = find_suggestions(text, as_of=catalog_version().change_id)
-        html = render_shared("partials/search/suggestions.html", query=text.strip(), suggestions=suggestions)
+        completions = find_completions(text, suggestions, category_rows())
+        html = render_shared("partials/search/suggestions.html", query=text.strip(), suggestions=suggestions,
+                             completions=completions)
         return html, {}, watermark is None or watermark >= catalog_version().change_id
 
     key = f"suggest:{text}"

@@ -26,7 +26,7 @@ from whoosh import index as whoosh_index
 
 from app.search.columns import read_column
 from app.search.postings import TermCache
-from app.search.schema import META_ID, build_schema
+from app.search.schema import ANALYSIS_VERSION, META_ID, build_schema
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +37,11 @@ KEEP_GENERATIONS = 2  # the live one and the one before it (searchers may still 
 
 class IndexUnavailable(Exception):
     """The index is missing, broken or being rebuilt; callers fall back to the database."""
+
+
+class StaleIndex(IndexUnavailable):
+    """The index was built by another analysis chain (app/search/analysis.py): its terms would not
+    match today's queries. `flask search reindex` replaces it."""
 
 
 class WriterBusy(Exception):
@@ -121,9 +126,21 @@ def open_live_index(index_dir):
     if path is None:
         raise IndexUnavailable(f"no search index in {index_dir}")
     try:
-        return path, whoosh_index.open_dir(str(path))
+        ix = whoosh_index.open_dir(str(path))
+        with ix.searcher() as searcher:
+            version = read_analysis_version(searcher)
     except Exception as error:  # missing or corrupt files, wrong schema, ...
         raise IndexUnavailable(f"the search index in {path} cannot be opened: {error}") from error
+    if version != ANALYSIS_VERSION:
+        raise StaleIndex(f"the search index in {path} was built by analysis chain {version}, this code uses "
+                         f"{ANALYSIS_VERSION}: run `flask search reindex`")
+    return path, ix
+
+
+def read_analysis_version(searcher):
+    """The analysis chain the index was built with ("1" for indexes from before it was recorded)."""
+    fields = searcher.document(pid=META_ID)
+    return str(fields.get("analysis", "1")) if fields else ANALYSIS_VERSION  # empty: nothing to mismatch
 
 
 def read_watermark(searcher):

@@ -21,9 +21,9 @@ from whoosh import index as whoosh_index
 
 from app.search.feed import product_feed
 from app.search.index_store import (
-    IndexUnavailable, WriterBusy, current_path, new_generation, open_live_index, publish, read_watermark, writer_lock,
+    IndexUnavailable, StaleIndex, WriterBusy, current_path, new_generation, open_live_index, publish, read_watermark, writer_lock,
 )
-from app.search.schema import META_ID, product_document
+from app.search.schema import meta_document, product_document
 from app.search.whoosh_internals import finished_segment, unlocked_segment_writer
 
 log = logging.getLogger(__name__)
@@ -70,7 +70,7 @@ def _apply_changes(ix, feed, watermark, progress=None):
                 else:  # deleted or deactivated
                     writer.delete_by_term("pid", str(product_id))
             watermark = advance_watermark(watermark, [(c.id, c.created_at) for c in changes])
-            writer.update_document(pid=META_ID, watermark=watermark)
+            writer.update_document(**meta_document(watermark))
         except BaseException:
             writer.cancel()
             raise
@@ -176,7 +176,7 @@ def rebuild_index(index_dir, feed, procs=1, progress=None, on_count=None):
     ix = whoosh_index.open_dir(str(build_path))
     segments = _build_segments(build_path, rows, procs, progress)
     writer = ix.writer(**WRITER_OPTIONS)
-    writer.add_document(pid=META_ID, watermark=watermark)
+    writer.add_document(**meta_document(watermark))
     writer.commit(mergetype=lambda _writer, existing: list(existing) + segments)
     with writer_lock(index_dir, timeout=120):
         # Changes committed while we were building: apply them before going live, under the lock, so
@@ -187,13 +187,20 @@ def rebuild_index(index_dir, feed, procs=1, progress=None, on_count=None):
 
 
 def ensure_index(index_dir, feed, inline_limit):
-    """Used lazily by the first search: build the index in-process when the catalog is small enough to
-    do it inside a request; otherwise report it unavailable (the database answers meanwhile)."""
+    """Used lazily by the first search: build the index in-process when there is none, or the live one
+    was built by another analysis chain, and the catalog is small enough to do it inside a request;
+    otherwise report it unavailable (the database answers meanwhile)."""
     if current_path(index_dir) is not None:
-        return False
+        try:
+            open_live_index(index_dir)
+            return False
+        except StaleIndex:
+            pass
+        except IndexUnavailable:
+            return False
     count = feed.active_count()
     if count > inline_limit:
         return False
-    log.warning("no search index in %s: building it now (%d products)", index_dir, count)
+    log.warning("no usable search index in %s: building it now (%d products)", index_dir, count)
     rebuild_index(index_dir, feed, procs=1)
     return True

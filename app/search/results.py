@@ -29,6 +29,7 @@ class SearchQuery:
     sort: str = "relevance"  # one of SORTS; "relevance" without text means newest
     page: int = 1
     per_page: int = 24
+    exact: bool = False  # search the words as typed: no spelling corrections, splits or completions
 
 
 @dataclass(frozen=True)
@@ -54,7 +55,8 @@ class SearchResult:
     category_counts: dict[str, int] = field(default_factory=dict)  # slug -> count (before the category filter)
     price_buckets: list[PriceBucket] = field(default_factory=list)
     highlight_terms: HighlightTerms | None = None  # None: nothing to highlight (no text)
-    corrected_text: str | None = None  # "Did you mean ..." when the query found nothing or little
+    corrected_text: str | None = None  # "Did you mean ...": a query that finds more than this one
+    showing_for: str | None = None  # "Showing results for ...": the corrected words these results came from
     backend: str = "whoosh"  # or "database"
     index_watermark: int | None = None  # the last change the answering index had applied (None: the database)
 

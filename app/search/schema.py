@@ -6,36 +6,35 @@ keeps the sort keys (price, created, name) in columns instead of indexed terms.
 
 Fields:
 - pid          product id, the unique key (stored; also the id of the one "meta" document below)
-- name         stemmed, boosted most
+- name         analysed (app/search/analysis.py: folded, compounds joined and split, Snowball stems), boosted most
 - brand        stemmed
 - category     the category slug: filter and facet (a column too)
 - category_name stemmed
 - description  stemmed
 - sku          lower-cased, exact
-- words        name + brand + category words, lower-cased but NOT stemmed: as-you-type prefixes match
+- words        name + brand + category words, analysed but NOT stemmed: as-you-type prefixes match
                what the shopper typed ("headphone" is a prefix of "headphones", not of the stem
                "headphon"), and Whoosh's spelling corrector suggests real words from it
 - price        minor units: indexed for range filters, a column for sorting and price buckets
 - in_stock     boolean filter
 - created      column only (sort "newest")
 - name_sort    column only (sort "name")
+- popularity   column only: ranks suggestions that match equally well (the stock for now; sales or
+               views once analytics has them)
 - watermark    stored on the meta document only: the last ProductChange id applied to this index
+- analysis     stored on the meta document only: the ANALYSIS_VERSION the index was built with
 """
 from whoosh import columns, fields
-from whoosh.analysis import LowercaseFilter, RegexTokenizer, StemFilter, StopFilter
+
+from app.search.analysis import ANALYSIS_VERSION, PLAIN, STEMMED, index_terms, plain_terms  # noqa: F401
+
+stem_terms = index_terms  # the stemmed fields' terms of a text
 
 META_ID = "meta"  # pid of the document that carries the watermark (never matches product queries)
 # Query-time boosts (index weights stay plain term frequencies).
 NAME_BOOST = 4.0
 BRAND_BOOST = 2.0
 CATEGORY_BOOST = 1.5
-
-# One tokenizer for index and queries: words and numbers, with inner hyphens/dots kept apart.
-TOKEN_PATTERN = r"\w+"
-
-# StemFilter with an unbounded cache: a catalog's vocabulary is small, so each word is stemmed once.
-STEMMED = RegexTokenizer(TOKEN_PATTERN) | LowercaseFilter() | StopFilter(minsize=1) | StemFilter(cachesize=-1)
-PLAIN = RegexTokenizer(TOKEN_PATTERN) | LowercaseFilter()
 
 
 def build_schema():
@@ -53,7 +52,9 @@ def build_schema():
         in_stock=fields.BOOLEAN(),
         created=fields.COLUMN(columns.NumericColumn("q", default=0)),
         name_sort=fields.COLUMN(columns.VarBytesColumn()),
+        popularity=fields.COLUMN(columns.NumericColumn("I", default=0)),
         watermark=fields.STORED(),
+        analysis=fields.STORED(),
     )
 
 
@@ -74,12 +75,10 @@ def product_document(row):
         "in_stock": row.stock > 0,
         "created": int(row.created_at.timestamp()),
         "name_sort": row.name.lower().encode("utf-8")[:120],
+        "popularity": min(max(row.stock, 0), 2**32 - 1),
     }
 
 
-def stem_terms(text):
-    return [token.text for token in STEMMED(text)]
-
-
-def plain_terms(text):
-    return [token.text for token in PLAIN(text)]
+def meta_document(watermark):
+    """The meta document: the watermark, and the analysis chain the index was built with."""
+    return {"pid": META_ID, "watermark": watermark, "analysis": ANALYSIS_VERSION}

@@ -16,13 +16,14 @@ from collections import Counter
 from functools import partial
 
 from flask import current_app
-from whoosh.query import And, Term
+from whoosh.query import Term
 
 from app.search.feed import product_feed
+from app.search.analysis import term
 from app.search.index_store import IndexUnavailable, WriterBusy, live_searcher
 from app.search.indexing import ensure_index, sync_index
 from app.search.postings import Unsupported, evaluate
-from app.search.query import build_query, build_suggest_query, parse_text
+from app.search.query import Vocabulary, build_query, build_suggest_query, parse_text
 from app.search.results import PRICE_BUCKETS, HighlightTerms, PriceBucket, SearchQuery, SearchResult, Suggestions
 
 __all__ = ["IndexUnavailable", "search_index", "suggest_products"]
@@ -31,7 +32,6 @@ log = logging.getLogger(__name__)
 
 FEW_RESULTS = 3  # below this, offer a spelling correction
 MAX_MATCHES = 50_000  # scored matches considered for facets and sorting
-SUGGEST_SCAN = 120  # matches looked at per suggestion request
 
 _last_check = {}
 _background = {}
@@ -103,21 +103,22 @@ def search_index(index_dir, query: SearchQuery, as_of=None) -> SearchResult:
     seen; the index catches up to it first if it can (result.index_watermark says what it reached)."""
     reader = open_reader(index_dir, as_of)
     parsed = parse_text(query.text)
-    built = build_query(reader.searcher.reader(), parsed) if not parsed.empty else None
+    built = build_query(reader.searcher.reader(), parsed, exact=query.exact) if not parsed.empty else None
     if built is None or built.query is None:
         return SearchResult(product_ids=[], total=0, price_buckets=_buckets({}), backend="whoosh",
                             index_watermark=reader.watermark)
-    page_ids, total, category_counts, bucket_counts, corrected = _cached(
+    page_ids, total, category_counts, bucket_counts, corrected, showing_for = _cached(
         reader, ("results", repr(built.query), query), lambda: _answer(reader, built, parsed, query))
     return SearchResult(
         product_ids=page_ids, total=total, category_counts=dict(category_counts),
         price_buckets=_buckets(bucket_counts), highlight_terms=HighlightTerms(frozenset(built.stems), built.prefix),
-        corrected_text=corrected, backend="whoosh", index_watermark=reader.watermark,
+        corrected_text=corrected, showing_for=showing_for, backend="whoosh", index_watermark=reader.watermark,
     )
 
 
 def _answer(reader, built, parsed, query):
-    """(page ids, total, category counts, price bucket counts, corrected text) from the index alone.
+    """(page ids, total, category counts, price bucket counts, "did you mean" text, "showing results for"
+    text) from the index alone.
     Every match is counted for the facets, but only the shown page is ranked and loaded."""
     scores = _match_scores(reader, built.query, query.in_stock)
     categories, prices, buckets = reader.column("category"), reader.column("price"), _bucket_column(reader)
@@ -142,10 +143,11 @@ def _answer(reader, built, parsed, query):
     top = _top(reader, scores, selected, query.sort, start + query.per_page)
     searcher = reader.searcher
     page_ids = [int(searcher.stored_fields(d)["pid"]) for d in top[start:]]
-    corrected = None
-    if len(selected) < FEW_RESULTS or built.widened:
-        corrected = corrected_text(searcher, parsed)
-    return page_ids, len(selected), category_counts, bucket_counts, corrected
+    showing_for = built.corrected if selected else None
+    proposal = None
+    if len(selected) < FEW_RESULTS and not (built.widened and selected):
+        proposal = _proposal(reader, parsed, query, len(selected))
+    return page_ids, len(selected), category_counts, bucket_counts, proposal, showing_for
 
 
 def _match_scores(reader, whoosh_query, in_stock):
@@ -199,67 +201,142 @@ def _buckets(counts):
 
 
 def corrected_text(searcher, parsed):
-    """The query with each word the index does not know replaced by Whoosh's best suggestion, or None."""
+    """The query with each word of letters that the index does not know replaced by Whoosh's best
+    suggestion (words with a digit are never touched), or None."""
     reader = searcher.reader()
     corrector = searcher.corrector("words")
     changed, words = False, []
     for word, _stem in parsed.words:
         suggestion = None
-        if ("words", word) not in reader and len(word) >= 3:
-            suggestions = corrector.suggest(word, limit=1, maxdist=2, prefix=1)
+        if word.isalpha() and ("words", word) not in reader and len(word) >= 3:
+            suggestions = [s for s in corrector.suggest(word, limit=3, maxdist=2, prefix=1) if s.isalpha()]
             suggestion = suggestions[0] if suggestions else None
         changed = changed or bool(suggestion and suggestion != word)
         words.append(suggestion or word)
     return " ".join(words) if changed else None
 
 
+def _proposal(reader, parsed, query, own_count):
+    """"Did you mean": a respelling that finds more products than the shopper's own words (after the
+    same filters), or None. With exact=True the corrected query is the first candidate."""
+    candidates = []
+    if query.exact:
+        corrected = build_query(reader.searcher.reader(), parsed).corrected
+        if corrected:
+            candidates.append(corrected)
+    respelled = corrected_text(reader.searcher, parsed)
+    if respelled and respelled not in candidates:
+        candidates.append(respelled)
+    for text in candidates:
+        other = parse_text(text)
+        built = build_query(reader.searcher.reader(), other)
+        if built.query is None:
+            continue
+        scores = _match_scores(reader, built.query, query.in_stock)
+        categories, prices = reader.column("category"), reader.column("price")
+        count = sum(1 for d in scores if (query.category is None or categories[d] == query.category)
+                    and _within(prices[d], query.min_price, query.max_price))
+        if count > own_count:
+            return text
+    return None
+
+
 # --- as you type ------------------------------------------------------------------------------------
 
 def suggest_products(index_dir, text, limit=8, as_of=None) -> Suggestions:
-    """Up to `limit` products for text being typed, best first (the last word also matches as a
-    prefix), with the terms to highlight them by."""
+    """Up to `limit` products for text being typed, best first (see _suggestion_docnums), with the
+    terms to highlight them by."""
     reader = open_reader(index_dir, as_of)
     parsed = parse_text(text)
-    built = build_suggest_query(reader.searcher.reader(), parsed) if not parsed.empty else None
-    if built is None or built.query is None:
+    vocabulary = reader.derived("vocabulary", lambda: Vocabulary(reader.searcher))
+    built = build_suggest_query(reader.searcher.reader(), parsed, vocabulary) if not parsed.empty else None
+    if built is None:
         return Suggestions([], HighlightTerms(), reader.watermark)
-    docnums = _cached(reader, ("suggest", repr(built.query), limit),
-                      lambda: _suggestion_docnums(reader, built.query, limit, SUGGEST_SCAN))
+    docnums = _cached(reader, ("suggest", built.key(), limit), lambda: _suggestion_docnums(reader, built, limit))
     return Suggestions([int(reader.searcher.stored_fields(d)["pid"]) for d in docnums],
                        HighlightTerms(frozenset(built.stems), built.prefix), reader.watermark)
 
 
-def _suggestion_docnums(reader, whoosh_query, limit, scan):
-    """The same answer as _best_of_first. Several words (an And) are intersected over the cached term
-    postings (postings.py), rarest first: Whoosh's intersection matcher skips through the long lists
-    one posting at a time (5-20 ms at 100,000 products). One word stays a bounded scan: it needs
-    only the first matches, not a whole posting list."""
-    if isinstance(whoosh_query, And):
-        try:
-            scores = evaluate(reader.term_cache(current_app.config["SEARCH_POSTINGS_CACHE"]), whoosh_query)
-        except Unsupported:
-            pass
+TOP_FIELDS = ("name", "brand")  # a suggestion whose word is in these comes before one matched elsewhere
+
+
+def _category_docs_by_term(reader):
+    """{term of a one-word category slug: its documents}, once per index version."""
+    def compute():
+        by_slug = {}
+        for docnum, slug in enumerate(reader.column("category")):
+            if slug and "-" not in slug:
+                by_slug.setdefault(slug, set()).add(docnum)
+        return {term(slug): docs for slug, docs in by_slug.items()}
+    return reader.derived("category_docs_by_term", compute)
+
+
+WALK_POOL = 2000  # candidates beyond which the most popular are found by walking the popularity order
+
+
+def _popularity_order(reader):
+    """Every document number, most popular first (ties: index order), once per index version."""
+    def compute():
+        popularity = reader.column("popularity")
+        return sorted(range(len(popularity)), key=lambda d: (-popularity[d], d))
+    return reader.derived("popularity_order", compute)
+
+
+def _suggestion_docnums(reader, built, limit):
+    """The suggestions' document numbers, best first: a SKU typed whole; then, for the word being typed,
+    its completions from the most frequent ("pum": puma before pumps), each first where it is in the
+    name or brand (or is a category's whole name), then where it is only in a longer category name;
+    within that, the most popular (stock) first. With no word being typed, the last word's name or brand
+    matches first. The complete words filter (an intersection over the cached term postings, rarest
+    first), so every shown product has them all."""
+    terms = reader.term_cache(current_app.config["SEARCH_POSTINGS_CACHE"])
+    within = evaluate(terms, built.words_query) if built.words_query is not None else None
+    popularity = reader.column("popularity")
+    chosen, seen = [], set()
+
+    def take(*groups):
+        """Add the most popular documents that are in any of `groups` (and in `within`), up to `limit`."""
+        groups = [g for g in groups if g]
+        need = limit - len(chosen)
+        size = sum(len(g) for g in groups)
+        if within is not None and len(within) < size:
+            pool = [d for d in within if d not in seen and any(d in g for g in groups)]
+        elif size <= WALK_POOL:
+            pool = {d for g in groups for d in g if d not in seen and (within is None or d in within)}
         else:
-            first = heapq.nsmallest(scan, scores)
-            return sorted(first, key=lambda d: (-scores[d], d))[:limit]
-    return _best_of_first(reader.searcher, whoosh_query, limit, scan)
+            # Thousands of candidates ("he" at 100,000 products): walk the documents from the most
+            # popular and stop at the first `need` that qualify (about need x products / size steps).
+            pool = []
+            for docnum in _popularity_order(reader):
+                if docnum not in seen and any(docnum in g for g in groups) and (within is None or docnum in within):
+                    pool.append(docnum)
+                    if len(pool) == need:
+                        break
+        for docnum in heapq.nsmallest(need, pool, key=lambda d: (-popularity[d], d)):
+            chosen.append(docnum)
+            seen.add(docnum)
+        return len(chosen) >= limit
 
-
-def _best_of_first(searcher, whoosh_query, limit, scan):
-    """The `limit` best-scoring of the first `scan` matches. As-you-type asks "show me some good
-    matches now", not "rank all 8,000 products that contain a word starting with 'he'": scoring every
-    match costs ~90 ms at 100,000 products, a bounded scan a few ms."""
-    best, seen = [], 0
-    for leaf, offset in searcher.leaf_searchers():
-        matcher = whoosh_query.matcher(leaf, leaf.context(weighting=searcher.weighting))
-        while matcher.is_active() and seen < scan:
-            entry = (matcher.score(), -(matcher.id() + offset))
-            if len(best) < limit:
-                heapq.heappush(best, entry)
-            elif entry > best[0]:
-                heapq.heapreplace(best, entry)
-            seen += 1
-            matcher.next()
-        if seen >= scan:
-            break
-    return [-negative for _score, negative in sorted(best, reverse=True)]
+    if built.sku and take(terms.docs("sku", built.sku)):
+        return chosen
+    if built.completions:
+        completions = built.completions
+        if within is not None:
+            # After other words, the likeliest completion is the one found most often with them
+            # ("yoga m": mat, not medium).
+            within_docs = within.keys()
+            counts = {c: len(within_docs & terms.docs("words", c[0])) for c in completions}  # walks the smaller
+            completions = sorted((c for c in completions if counts[c]), key=lambda c: -counts[c])
+        named = _category_docs_by_term(reader)
+        for _word, stem in completions:
+            # A category whose whole name is the word ("jewelry", "kurtas") counts as a name match.
+            if take(named.get(stem), *(terms.docs(name, stem) for name in TOP_FIELDS)):
+                return chosen
+        for word, stem in completions:
+            if take(terms.docs("category_name", stem), terms.docs("words", word)):
+                return chosen
+        return chosen
+    if within is not None:
+        if not take(*(terms.docs(name, t) for name in TOP_FIELDS for t in built.last_terms)):
+            take(within)
+    return chosen

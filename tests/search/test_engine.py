@@ -27,7 +27,8 @@ def test_one_typo_in_a_long_word_is_forgiven_and_corrected(make_product, search)
     headphones = make_product("Studio Headphones", description="Closed back.").id
     result = search("hedphones")
     assert result.product_ids == [headphones]
-    assert result.corrected_text == "headphones"
+    # The page says which words it searched, and proposes nothing more.
+    assert result.showing_for == "headphones" and result.corrected_text is None
 
 
 def test_short_words_are_not_widened(make_product, search):
@@ -35,10 +36,26 @@ def test_short_words_are_not_widened(make_product, search):
     assert search("oat").total == 0  # three letters: "oat" must not become "oak"
 
 
-def test_no_match_offers_did_you_mean(make_product, search):
-    make_product("Espresso Machine", description="Fifteen bar pump.").id
-    result = search("espressso macine")  # two edits, then one
-    assert result.corrected_text == "espresso machine"
+def test_corrected_words_are_named_and_the_exact_words_offer_did_you_mean(make_product, search):
+    espresso = make_product("Espresso Machine", description="Fifteen bar pump.").id
+    result = search("espressso macine")  # one edit each
+    assert result.product_ids == [espresso]
+    assert result.showing_for == "espresso machine" and result.corrected_text is None
+    # The shopper's "search instead for" link: nothing is corrected, and the correction is proposed,
+    # since it finds more than the exact words.
+    exact = search("espressso macine", exact=True)
+    assert exact.total == 0 and exact.showing_for is None
+    assert exact.corrected_text == "espresso machine"
+
+
+def test_did_you_mean_is_only_offered_when_it_finds_more(make_product, search):
+    make_product("Oak Table")
+    make_product("Oat Biscuits")
+    # "oar" is three letters (never widened); its correction "oak" or "oat" finds one product each,
+    # more than none: proposed. Words with a digit are never respelled.
+    assert search("oar").corrected_text in {"oak", "oat"}
+    assert search("oat").corrected_text is None  # found: nothing to propose
+    assert search("1001").corrected_text is None and search("1001").total == 0
 
 
 def test_only_active_products_are_found(make_product, search):

@@ -187,3 +187,39 @@ def test_broken_index_falls_back_to_the_database(make_product, app, client, capl
     response = client.get("/search/suggest?q=tea", headers=hx)
     assert response.status_code == 200
     assert "<mark>Teak</mark> Stool" in response.get_data(as_text=True)
+
+
+def _mark_built_by_an_older_chain(index_dir):
+    """What an index from before the analysis chain looks like: a meta document without its version."""
+    from whoosh import index as whoosh_index
+
+    from app.search.index_store import current_path
+    from app.search.schema import META_ID
+
+    ix = whoosh_index.open_dir(str(current_path(index_dir)))
+    with ix.searcher() as searcher:
+        watermark = searcher.document(pid=META_ID)["watermark"]
+    writer = ix.writer()
+    writer.update_document(pid=META_ID, watermark=watermark)
+    writer.commit()
+
+
+def test_an_index_built_by_another_analysis_chain_is_rebuilt(seeded, app, runner, search):
+    from app.search.index_store import StaleIndex, open_live_index
+
+    index_dir = app.config["SEARCH_INDEX_DIR"]
+    assert runner.invoke(args=["search", "reindex", "--procs", "1"]).exit_code == 0
+    _mark_built_by_an_older_chain(index_dir)
+    with pytest.raises(StaleIndex):
+        open_live_index(index_dir)
+    # `make run`'s reindex --if-missing treats it as missing and builds a new one...
+    result = runner.invoke(args=["search", "reindex", "--if-missing", "--procs", "1"])
+    assert result.exit_code == 0 and "Indexed 24 products" in result.output, result.output
+    open_live_index(index_dir)
+    # ...and so does the first search of a small catalog.
+    stale = current_path(index_dir)
+    _mark_built_by_an_older_chain(index_dir)
+    with app.app_context():
+        assert search("kettle").backend == "whoosh"
+    assert current_path(index_dir) != stale
+    open_live_index(index_dir)
