@@ -148,11 +148,15 @@ def deactivate_product(product_id):
 
 
 def delete_product(product_id, actor=None):
+    from app.catalog.image_store import files_of, remove_files
+
     product = _get(product_id)
+    uploaded = [file for image in product.images for file in files_of(image.path)]
     _audit(actor, "product.delete", product_id, product_snapshot(product), None)
     db.session.delete(product)
     record_product_change(db.session, product_id, kind="delete")
     db.session.commit()
+    remove_files(uploaded)  # only once the rows are gone for good: a rolled-back delete keeps its pictures
     update_search_index()
 
 

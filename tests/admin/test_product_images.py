@@ -277,3 +277,11 @@ class TestWithCsrf:
         assert len(stored_files(app)) == 3 and all(p.stat().st_size < 50_000 for p in stored_files(app))
         refused = upload(admin_client, product.id, ("a.png", picture()))
         assert refused.status_code == 400 and len(stored_files(app)) == 3
+
+
+def test_deleting_a_product_removes_its_uploaded_files(app, admin_client):
+    product_id = make_product(app, name="Walnut Vase", image=False).id
+    assert upload(admin_client, product_id, ("a.png", picture()), ("b.jpg", picture("JPEG"))).status_code == 303
+    assert len(stored_files(app)) == 6  # two images, three widths each
+    assert admin_client.post(f"/admin/products/{product_id}/remove", data={}).status_code == 303
+    assert image_paths(app, product_id) == [] and stored_files(app) == []
