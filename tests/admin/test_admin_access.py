@@ -50,3 +50,6 @@ def test_an_admin_gets_past_the_guard(app):
         response = client.open(url, method=method, data={})
         assert response.status_code not in (401, 403), (method, url)
         assert response.status_code < 500, (method, url, response.status_code)
+        if method == "GET" and response.status_code == 200 and response.mimetype == "text/html":
+            # Every admin page is framed by the admin layout, its navigation and its stylesheet.
+            assert "css/admin" in response.get_data(as_text=True), (url, "page without the admin stylesheet")
