@@ -37,10 +37,10 @@ class ProductListParams:
         page = args.get("page", "1")
         return cls(
             q=q,
-            category_id=int(category) if category.isdigit() and len(category) < 10 else None,
+            category_id=int(category) if category.isascii() and category.isdigit() and len(category) < 10 else None,
             active=args.get("active", "") if args.get("active") in ("1", "0") else "",
             low_stock=args.get("low") == "1",
-            page=min(max(int(page), 1), MAX_PAGE) if page.isdigit() and len(page) < 6 else 1,
+            page=min(max(int(page), 1), MAX_PAGE) if page.isascii() and page.isdigit() and len(page) < 6 else 1,
         )
 
     def query_args(self, **changes):

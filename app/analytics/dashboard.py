@@ -16,6 +16,7 @@ from app.analytics.models import DailyMetric
 from app.analytics.rollup import day_bounds, day_numbers, rolled_up_through
 from app.catalog.models import Product
 from app.extensions import db
+from app.ops.dates import parse_day
 from app.orders.models import Order, OrderLine
 from app.orders.status import PAID_STATUSES
 
@@ -50,7 +51,7 @@ def parse_range(start_text, end_text, today):
     DEFAULT_DAYS days up to today)."""
     def parse(text, name):
         try:
-            return date.fromisoformat(text.strip()) if text and text.strip() else None
+            return parse_day(text) if text and text.strip() else None
         except ValueError:
             raise BadRange(f"The {name} date must look like 2026-01-31.") from None
 

@@ -56,10 +56,20 @@ def page_url(config, kind, data):
     return config["SHOP_BASE_URL"].rstrip("/") + path
 
 
+def shareable_query(data):
+    """The search text, only when it found products: shoppers paste emails, phone numbers and order
+    numbers into search boxes, and such a search finds nothing, so its words never leave the shop."""
+    return data.get("query", "") if data.get("results", 0) > 0 else ""
+
+
 def public_props(data):
-    """Event data as the service may see it: scalars only, without the visitor id."""
-    return {key: value for key, value in data.items()
-            if key != "session" and isinstance(value, (str, int, float, bool))}
+    """Event data as the service may see it: scalars only, without the visitor id or a search's words
+    that found nothing."""
+    props = {key: value for key, value in data.items()
+             if key not in ("session", "query") and isinstance(value, (str, int, float, bool))}
+    if shareable_query(data):
+        props["query"] = shareable_query(data)
+    return props
 
 
 def plausible_request(config, event):
@@ -85,7 +95,7 @@ def matomo_request(config, event):
     if event.kind == "order_paid":
         fields.update(idgoal="0", ec_id=data.get("number", ""), revenue=f"{data.get('total', 0) / 100:.2f}")
     elif event.kind == "search":
-        fields.update(search=data.get("query", ""), search_count=str(data.get("results", 0)))
+        fields.update(search=shareable_query(data) or "(no results)", search_count=str(data.get("results", 0)))
     else:
         fields.update(e_c="shop", e_a=event.kind,
                       e_n=str(data.get("product_id") or data.get("number") or ""))

@@ -38,7 +38,7 @@ def load_user_from_session_id(session_id):
     """Flask-Login's user loader. The id is "<user id>:<session token>"; a rotated token (logout
     everywhere, password change) no longer matches, so old cookies stop working."""
     user_id, _, token = (session_id or "").partition(":")
-    if not user_id.isdigit() or not token:
+    if not (user_id.isascii() and user_id.isdigit()) or not token:
         return None
     user = db.session.get(User, int(user_id))
     if user is None or user.session_token != token or not user.is_active:

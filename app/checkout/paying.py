@@ -17,7 +17,7 @@ from app.checkout.guards import LeaveStep, quote_serializer, rules, step_state
 from app.checkout.payment_panel import payment_panel
 from app.checkout.state import end_checkout, placed_here, remember_placed, save_state
 from app.htmx import render, see_other
-from app.notifications.consent import grant_order_sms
+from app.notifications.consent import grant_order_sms, withdraw_order_sms
 from app.orders.placement import (
     CartEmpty,
     CartNotOrderable,
@@ -117,6 +117,8 @@ def place():
     if state.sms_phone:
         # Recorded before the payment, whose approval queues the confirmation (and so its text).
         grant_order_sms(order.id, state.sms_phone, source="checkout")
+    else:  # unticked since an earlier attempt at this same order (a declined card): no texts after all
+        withdraw_order_sms(order.id, source="checkout")
     outcome = pay_order(order, nonce=form.payment_method_nonce.data, gateway=current_gateway(),
                         settings=PaymentSettings.from_config(current_app.config))
     if outcome.result in ("approved", "already_paid"):

@@ -100,8 +100,13 @@ def member_sms_number(user_id):
 
 
 def wants_news(user_id):
+    """Opted in to news by email, from an address the member has proved is theirs, on an active account:
+    anyone can type someone else's address into a registration, so an unverified one gets no promotions."""
+    from app.auth.models import User  # auth imports notifications' hooks; read the user only when asked
+
     prefs = db.session.get(ContactPreference, user_id) if user_id is not None else None
-    return bool(prefs and prefs.email_news)
+    user = db.session.get(User, user_id) if prefs is not None and prefs.email_news else None
+    return bool(user and user.email_verified_at is not None and user.is_active)
 
 
 def consent_history(*, user_id=None, order_id=None):

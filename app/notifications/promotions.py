@@ -157,7 +157,8 @@ def start_sending(promotion_id, *, actor, batch_size):
 def _not_yet_queued(promotion_id):
     queued = exists().where(OutboxMessage.promotion_id == promotion_id, OutboxMessage.user_id == User.id)
     return (select(User.id, User.email).join(ContactPreference, ContactPreference.user_id == User.id)
-            .where(ContactPreference.email_news.is_(True), ~queued))
+            .where(ContactPreference.email_news.is_(True), User.email_verified_at.is_not(None),
+                   User.is_active.is_(True), ~queued))
 
 
 def audience_left(promotion_id):

@@ -2,13 +2,14 @@
 actions the status machine allows (ship, deliver, cancel an unpaid order, add a note). Capture, void and
 refund talk to the gateway and live in app.payments.views."""
 import secrets
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import datetime, time, timedelta, timezone
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from sqlalchemy import or_, select
 
 from app.auth.decorators import admin_required
 from app.extensions import db
+from app.ops.dates import parse_day as parse_iso_day
 from app.orders import bp
 from app.orders.admin_actions import admin_actor, run_admin_action
 from app.orders.models import Order
@@ -26,8 +27,8 @@ def printable(text, limit):
 
 
 def parse_day(text):
-    """A YYYY-MM-DD date, or None when empty; ValueError when it is not a date."""
-    return date.fromisoformat(text) if text else None
+    """A YYYY-MM-DD date, or None when empty; ValueError when it is not a date (or an absurd one)."""
+    return parse_iso_day(text) if text else None
 
 
 @bp.get("/admin/orders")
@@ -36,7 +37,7 @@ def admin_list():
     status = request.args.get("status", "")
     text = printable(request.args.get("q", ""), 100)
     page = request.args.get("page", "1")
-    page = int(page) if page.isdigit() and 0 < int(page) <= 10_000 else 1
+    page = int(page) if page.isascii() and page.isdigit() and 0 < int(page) <= 10_000 else 1
     notice = ""
     try:
         start, end = parse_day(request.args.get("start", "")), parse_day(request.args.get("end", ""))

@@ -6,6 +6,7 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.money import to_decimal
+from app.ops.dates import parse_day
 from app.orders.models import Order, OrderLine
 
 BATCH_ROWS = 1000
@@ -22,7 +23,7 @@ def parse_date_range(start_text, end_text):
     if not start_text or not end_text:
         raise InvalidDateRange("Choose a start and an end date.")
     try:
-        start, end = datetime.strptime(start_text, "%Y-%m-%d").date(), datetime.strptime(end_text, "%Y-%m-%d").date()
+        start, end = parse_day(start_text), parse_day(end_text)
     except ValueError:
         raise InvalidDateRange("Dates must be real dates written as YYYY-MM-DD.") from None
     if end < start:

@@ -112,6 +112,18 @@ def test_a_paid_order_goes_to_matomo_as_an_ecommerce_order(app, tracker):
     assert "cdt" in fields
 
 
+@pytest.mark.parametrize("kind", ["plausible", "matomo"])
+def test_a_search_that_found_nothing_never_sends_its_words(app, tracker, kind):
+    app.config.update(ANALYTICS_FORWARD_KIND=kind)
+    with app.app_context():
+        record_event("search", {"query": "jane@example.com", "results": 0}, commit=True)
+        record_event("search", {"query": "walnut lamp", "results": 4}, commit=True)
+        assert forward_due() == (2, 0)
+    bodies = [body.decode() for _path, _headers, body in tracker.requests]
+    assert "jane" not in " ".join(bodies)
+    assert "walnut" in bodies[1]
+
+
 def test_a_500_leaves_the_event_to_retry_with_backoff(app, tracker, runner):
     tracker.status = 500
     with app.app_context():

@@ -181,3 +181,22 @@ def test_send_promotions_command_shows_progress(app, db, runner, smtp_server):
 @pytest.fixture
 def app_config(smtp_server):
     return dict(smtp_server.config)
+
+
+def test_unverified_and_deactivated_members_get_no_promotion(app, db, smtp_server):
+    """Anyone can register someone else's address and tick "news": until the address is verified it gets
+    no promotions, and neither does a deactivated account (checked when queued and again when sent)."""
+    member(app, "real@example.com")
+    stranger_typed = make_user(app, "victim@example.com", verified=False)
+    gone = member(app, "gone@example.com")
+    with app.test_request_context():
+        update_preferences(stranger_typed, mobile_phone="", sms_order_updates=False, email_news=True)
+        admin = _db.session.get(User, make_user(app, "boss@example.com", admin=True))
+        promotion = Promotion(subject="Sale", body_text="All of it.", skus=[], status="draft", created_by_id=admin.id)
+        _db.session.add(promotion)
+        _db.session.commit()
+        start_sending(promotion.id, actor=admin, batch_size=10)
+        _db.session.get(User, gone).is_active = False  # deactivated after it was queued
+        _db.session.commit()
+        deliver_messages([row.id for row in promo_rows(db)])
+    assert [m["To"] for m in smtp_server.messages] == ["real@example.com"]

@@ -13,7 +13,7 @@ from app.notifications import texts
 from app.notifications.consent import consent_history, update_preferences, withdraw_order_sms
 from app.notifications.models import ConsentEvent, ContactPreference, OrderSmsConsent
 from app.orders.services import ship_order
-from tests.commerce import VISA, order_row
+from tests.commerce import DECLINED_VISA, VISA, order_row
 from tests.factories import PASSWORD, csrf_token_in, log_in, make_user
 
 MOBILE = "+447400123456"
@@ -69,6 +69,24 @@ def test_no_tick_no_text_and_a_bad_number_is_refused_inline(app, db, client, sho
     with app.app_context():
         deliver_due()
     assert sms_rows(db) == [] and twilio.requests == []
+
+
+def test_unticking_text_me_after_a_declined_card_withdraws_the_consent(app, db, shopper, make_product, twilio):
+    lamp = make_product("Lamp", price=2500, stock=5).id
+    shopper.add(lamp)
+    assert shopper.contact(sms_updates="y", sms_phone="07400 123456").status_code == 303
+    assert shopper.shipping().status_code == 303
+    _, form = shopper.review()
+    assert shopper.place(form, DECLINED_VISA).status_code == 422  # the same order is tried again below
+    assert shopper.contact(sms_phone="07400 123456").status_code == 303  # box unticked this time
+    _, form = shopper.review()
+    placed = shopper.place(form, VISA)
+    assert placed.status_code == 303
+    order = order_row(app, placed.headers["Location"].rsplit("/", 1)[1])
+    with app.app_context():
+        deliver_due()
+        assert [e.granted for e in consent_history(order_id=order.id)] == [True, False]
+    assert twilio.requests == []
 
 
 def test_profile_stores_e164_and_records_every_change(app, db, client):
