@@ -8,7 +8,7 @@ the line maximum, so two tabs adding the same product end with one line and neve
 import secrets
 from dataclasses import dataclass
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import case, delete, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from app.cart.models import Cart, CartLine
@@ -254,18 +254,15 @@ def take_ordered_lines(cart_id, quantities):
     the caller's transaction (no commit). Only what was ordered goes: a line added in another tab while
     paying stays, and a line raised since keeps the difference."""
     now = utcnow()
-    for product_id, quantity in quantities.items():
-        db.session.execute(
-            update(CartLine).where(CartLine.cart_id == cart_id, CartLine.product_id == product_id,
-                                   CartLine.quantity > quantity)
-            .values(quantity=CartLine.quantity - quantity, updated_at=now)
-            .execution_options(synchronize_session=False)
-        )
-        db.session.execute(
-            delete(CartLine).where(CartLine.cart_id == cart_id, CartLine.product_id == product_id,
-                                   CartLine.quantity <= quantity)
-            .execution_options(synchronize_session=False)
-        )
+    if quantities:
+        ordered = case(quantities, value=CartLine.product_id)  # each line's product -> the quantity ordered
+        of_order = (CartLine.cart_id == cart_id, CartLine.product_id.in_(list(quantities)))
+        # Lines ordered whole go first, so a line the UPDATE lowers can never then look ordered whole.
+        db.session.execute(delete(CartLine).where(*of_order, CartLine.quantity <= ordered)
+                           .execution_options(synchronize_session=False))
+        db.session.execute(update(CartLine).where(*of_order)
+                           .values(quantity=CartLine.quantity - ordered, updated_at=now)
+                           .execution_options(synchronize_session=False))
     _touch(cart_id, now)
 
 

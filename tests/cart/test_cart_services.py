@@ -21,6 +21,7 @@ from app.cart.services import (
     purge_guest_carts,
     remove_line,
     set_line_quantity,
+    take_ordered_lines,
 )
 from app.cart.summary import load_cart, summarize_cart
 from app.database import utcnow
@@ -198,3 +199,19 @@ def test_purge_guest_carts_keeps_recent_and_member_carts(db, make_user):
     remaining = set(db.session.execute(select(Cart.id)).scalars())
     assert remaining == {recent.id, member.id}
     assert db.session.execute(select(func.count(Cart.id))).scalar_one() == 2
+
+
+def test_a_paid_order_takes_only_what_it_ordered_from_the_cart(db, cart, make_product):
+    # The shopper raised the lamp to 3 in another tab while paying for 2, and added a pen: 1 lamp and the
+    # pen stay; the mug, ordered whole, goes. (The lamp once went whole: lowered to 1, it then looked
+    # ordered whole to the delete that followed.)
+    lamp, mug, pen = (make_product(name, stock=10).id for name in ("Lamp", "Mug", "Pen"))
+    add_to_cart(cart.id, lamp, 3)
+    add_to_cart(cart.id, mug, 1)
+    add_to_cart(cart.id, pen, 2)
+    take_ordered_lines(cart.id, {lamp: 2, mug: 1})
+    db.session.commit()
+    assert {line.product_id: line.quantity for line in lines_of(db, cart.id)} == {lamp: 1, pen: 2}
+    take_ordered_lines(cart.id, {})  # an order of deleted products only: the cart is just touched
+    db.session.commit()
+    assert cart_item_count(cart.id) == 3
