@@ -18,7 +18,7 @@ import logging
 import uuid
 from datetime import timedelta
 
-from flask import current_app, render_template
+from flask import current_app
 from sqlalchemy import func, select, update
 
 from app.database import utcnow
@@ -49,8 +49,16 @@ def queue_email(recipient, subject, template, **context):
     No commit: the message is written in the same transaction as the change that causes it, so it
     exists exactly when that change does. It is delivered after the commit (see app.mail.hooks)."""
     context.setdefault("subject", subject)
-    return queue_message("email", recipient, subject, render_template(f"email/{template}.txt", **context),
-                         body_html=render_template(f"email/{template}.html", **context))
+    return queue_message("email", recipient, subject, render_mail(f"email/{template}.txt", context),
+                         body_html=render_mail(f"email/{template}.html", context))
+
+
+def render_mail(name, context):
+    """A message template, rendered from its own arguments and the shop's name only. Not through
+    render_template: the pages' context processors would put the request's shopper (session, cart badge,
+    CSRF token) in reach of a message meant for someone else, and cost the placing request a cart lookup."""
+    return current_app.jinja_env.get_template(name).render(
+        {"shop_name": current_app.config["SHOP_NAME"], **context})
 
 
 def queue_message(channel, recipient, subject, body_text, *, body_html="", purpose="", user_id=None,

@@ -8,7 +8,7 @@ within the current one. Admin actions are audited (record_admin_action) in the s
 """
 import re
 
-from flask import current_app, render_template
+from flask import current_app
 from sqlalchemy import exists, func, select
 from sqlalchemy.exc import IntegrityError
 
@@ -18,7 +18,7 @@ from app.catalog.models import Product
 from app.database import utcnow
 from app.extensions import db
 from app.mail.models import OutboxMessage
-from app.mail.services import queue_message
+from app.mail.services import queue_message, render_mail
 from app.notifications.gates import PROMOTION
 from app.notifications.models import ConsentEvent, ContactPreference, Promotion
 from app.notifications.unsubscribe import unsubscribe_headers, unsubscribe_url
@@ -121,7 +121,7 @@ def render_promotion(promotion, unsubscribe_link, products=None):
     context = dict(subject=promotion.subject, text=promotion.body_text, shop_name=current_app.config["SHOP_NAME"],
                    currency=current_app.config["CURRENCY"], unsubscribe_url=unsubscribe_link,
                    products=[(p, external_url("catalog.product", slug=p.slug)) for p in products])
-    return (render_template("email/promotion.txt", **context), render_template("email/promotion.html", **context))
+    return render_mail("email/promotion.txt", context), render_mail("email/promotion.html", context)
 
 
 def _queue_to(promotion, user_id, email, purpose, products=None):
