@@ -40,3 +40,19 @@ def configure_sqlite_connections():
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA synchronous=NORMAL")
             cursor.close()
+
+
+def commit_keeping_loaded(session):
+    """Commit without expiring what the session holds (a plain commit expires every loaded object, so
+    the next attribute read goes back to the database for each of them).
+
+    For a request that goes on with rows it has just written itself: what it wrote is what the database
+    holds, and reading it all back after every commit cost the order path a dozen statements. Only use
+    it where a stale read cannot decide anything: every status change is a conditional UPDATE
+    (app.orders.status.transition), so a change made meanwhile by another writer is still caught."""
+    keep = session.expire_on_commit
+    session.expire_on_commit = False
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = keep

@@ -100,7 +100,7 @@ def place():
         placement = place_order(
             token=state.token, cart_id=cart.id, user_id=current_user.id if current_user.is_authenticated else None,
             email=state.email, address=state.address, shipping_method=state.shipping_method, seen=seen,
-            rules=rules(), hold_minutes=current_app.config["PAYMENT_HOLD_MINUTES"])
+            rules=rules(), hold_minutes=current_app.config["PAYMENT_HOLD_MINUTES"], cart=cart)
     except QuoteChanged as changed:
         if order_by_token(state.token) is not None:  # the failed order was replaced: a fresh form
             state.new_token()
@@ -117,7 +117,9 @@ def place():
     if state.sms_phone:
         # Recorded before the payment, whose approval queues the confirmation (and so its text).
         grant_order_sms(order.id, state.sms_phone, source="checkout")
-    else:  # unticked since an earlier attempt at this same order (a declined card): no texts after all
+    elif placement.outcome != "placed":
+        # Unticked since an earlier attempt at this same order (a declined card): no texts after all.
+        # (A new order has no consent to withdraw.)
         withdraw_order_sms(order.id, source="checkout")
     outcome = pay_order(order, nonce=form.payment_method_nonce.data, gateway=current_gateway(),
                         settings=PaymentSettings.from_config(current_app.config))

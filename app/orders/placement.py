@@ -18,7 +18,7 @@ from sqlalchemy.exc import IntegrityError
 
 from app.cart.services import checkout_blockers
 from app.cart.summary import load_cart
-from app.database import utcnow
+from app.database import commit_keeping_loaded, utcnow
 from app.extensions import db
 from app.money import format_money
 from app.orders.models import Order, OrderEvent, OrderLine
@@ -92,7 +92,12 @@ def order_by_token(token):
 
 def checked_cart(cart_id):
     """The cart with its lines, if it can be ordered as it is; CartEmpty / CartNotOrderable otherwise."""
-    cart = load_cart(cart_id)
+    return orderable(load_cart(cart_id))
+
+
+def orderable(cart):
+    """`cart` (loaded with its lines and products) if it can be ordered as it is; CartEmpty /
+    CartNotOrderable otherwise."""
     if cart is None or not cart.lines:
         raise CartEmpty()
     blockers = checkout_blockers(cart)
@@ -102,15 +107,20 @@ def checked_cart(cart_id):
 
 
 def place_order(*, token, cart_id, user_id, email, address, shipping_method, seen, rules, hold_minutes,
-                now=None):
+                now=None, cart=None):
     """The order for this review form (`token`): the one already made with it, or a new one.
 
     `seen` is the quote the shopper was shown (Quote.compact()); if the cart would now cost something
-    else, QuoteChanged says what changed and nothing is made. OutOfStock when a line cannot be taken."""
+    else, QuoteChanged says what changed and nothing is made. OutOfStock when a line cannot be taken.
+    `cart` is the cart `cart_id` if the caller has just loaded it (app.cart.summary.load_cart); it is
+    read here otherwise. Either way the stock is only ever taken by conditional UPDATEs.
+
+    The returned order stays loaded after the commit (the payment that follows reads it, and the
+    rows are the ones just written)."""
     existing = order_by_token(token)
     if existing is not None:
         return _existing(existing, cart_id, rules, hold_minutes, now)
-    cart = checked_cart(cart_id)
+    cart = orderable(cart) if cart is not None else checked_cart(cart_id)
     quote = quote_for_cart(cart, rules, shipping_method, address)
     if quote.shipping_method is None:
         raise OrderNotPlaced("Choose a shipping method first.")
@@ -122,7 +132,7 @@ def place_order(*, token, cart_id, user_id, email, address, shipping_method, see
         try:
             order = _new_order(token, cart_id, user_id, email, address, quote, hold_minutes, now)
             take_stock(order)
-            db.session.commit()
+            commit_keeping_loaded(db.session())
         except OutOfStock:
             db.session.rollback()
             raise

@@ -65,12 +65,16 @@ def payment_approved(order, *, captured, method, actor="gateway", now=None):
     confirmation is queued. Nothing happens for an order that is already past payment."""
     if order.status in PAID_STATUSES:
         return False
+    with db.session.no_autoflush:
+        # The mail is rendered (and its SMS consent read) before this transaction's first write: on SQLite
+        # the database takes one writer at a time, from its first write to its commit, so the writes
+        # below follow each other without rendering in between.
+        queue_order_email(order, "order_confirmation" if captured else "order_authorized")
     how = "taken" if captured else "authorized (capture it from the admin)"
     transition(order, "paid" if captured else "authorized", f"Payment {how}: {method or 'card'}.", actor=actor,
                now=now, hold_until=None, payment_message="")
     if order.cart_id is not None:
         take_ordered_lines(order.cart_id, {line.product_id: line.quantity for line in order.lines if line.product_id})
-    queue_order_email(order, "order_confirmation" if captured else "order_authorized")
     record_event("order_paid", {"number": order.number, "total": order.total, "currency": order.currency,
                                 "items": order.item_count, "captured": captured}, user_id=order.user_id)
     return True

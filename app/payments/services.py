@@ -17,8 +17,9 @@ from dataclasses import dataclass
 from datetime import timedelta, timezone
 
 from sqlalchemy import select, update
+from sqlalchemy.orm.attributes import set_committed_value
 
-from app.database import utcnow
+from app.database import commit_keeping_loaded, utcnow
 from app.extensions import db
 from app.orders.models import Order
 from app.orders.services import payment_approved, payment_failed, payment_unknown
@@ -29,6 +30,9 @@ from app.payments.messages import REFUSED, UNAVAILABLE, shopper_message
 from app.payments.models import Payment
 
 log = logging.getLogger(__name__)
+
+
+PAYMENT_STATE = ("status", "payment_attempts", "payment_message", "hold_until", "updated_at")
 
 
 @dataclass(frozen=True)
@@ -64,12 +68,14 @@ def pay_order(order, *, nonce, gateway, settings, now=None):
     now = now or utcnow()
     settled = False
     while True:
-        db.session.refresh(order)
+        # Where the order stands now (another tab, a webhook or an admin may have moved it); its lines and
+        # amounts never change after placing, so they are not read again.
+        db.session.refresh(order, PAYMENT_STATE)
         if order.status in PAID_STATUSES:
             return PaymentOutcome(order, "already_paid")
         if order.status != "pending_payment":
             return PaymentOutcome(order, "not_payable", order.payment_message)
-        if not _pending_sales(order):
+        if not order.payment_attempts or not _pending_sales(order):  # no attempt yet: no pending sale
             break
         if settled:
             return PaymentOutcome(order, "in_progress", UNAVAILABLE)
@@ -77,12 +83,12 @@ def pay_order(order, *, nonce, gateway, settings, now=None):
         # lost. Either way the gateway decides, never a second charge on a guess.
         settle_unanswered(order, gateway, settings, now)
         settled = True
+    sale = dict(amount=order.total, currency=order.currency, nonce=nonce, order_number=order.number,
+                capture=settings.capture, email=order.email)
+    # The claim commits: no transaction (and no pooled connection) is held while the gateway is asked.
     payment = _claim_attempt(order, gateway, now)
     if payment is None:
         return PaymentOutcome(order, "in_progress", UNAVAILABLE)
-    sale = dict(amount=order.total, currency=order.currency, nonce=nonce, order_number=order.number,
-                capture=settings.capture, email=order.email)
-    db.session.commit()  # no transaction (and no pooled connection) is held while the gateway is asked
     started = time.perf_counter()
     try:
         result = gateway.sale(**sale)
@@ -106,7 +112,7 @@ def pay_order(order, *, nonce, gateway, settings, now=None):
         db.session.rollback()
         payment = db.session.get(Payment, payment.id)
         _record_only(order, payment, result)
-    db.session.commit()
+    commit_keeping_loaded(db.session())  # the caller goes on with this order (its number, its page)
     refresh_search()
     if result.success:
         return PaymentOutcome(order, "approved", gateway_seconds=waited)
@@ -164,7 +170,11 @@ def _claim_attempt(order, gateway, now):
                       status="pending", gateway_status="", response_code="", method="", error="")
     db.session.add(payment)
     add_event(order, "payment", f"Payment attempt {attempt} sent to {gateway.provider}.", actor="shopper", now=now)
-    db.session.commit()
+    # What the UPDATE wrote, so the order and its payment stay usable without reading them back; the
+    # answer is then applied by conditional UPDATEs (app.orders.status), which see any change meanwhile.
+    set_committed_value(order, "payment_attempts", attempt)
+    set_committed_value(order, "updated_at", now)
+    commit_keeping_loaded(db.session())
     return payment
 
 
