@@ -260,7 +260,9 @@ def load_config(app, test_config=None):
         app.config["SQLALCHEMY_DATABASE_URI"] = database_url_from_env(app.config["SQLALCHEMY_DATABASE_URI"])
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite") and app.config["SQLALCHEMY_ENGINE_OPTIONS"] == DEFAULTS["SQLALCHEMY_ENGINE_OPTIONS"]:
         # A file has no server that could have dropped the connection: no ping before every request.
-        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {**DEFAULTS["SQLALCHEMY_ENGINE_OPTIONS"], "pool_pre_ping": False}
+        # Writers from several workers take turns on a kernel lock (app/sqlite_writers.py).
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {**DEFAULTS["SQLALCHEMY_ENGINE_OPTIONS"], "pool_pre_ping": False,
+                                                   **sqlite_engine_options(app.config["SQLALCHEMY_DATABASE_URI"])}
     if app.config["CACHE_REDIS_URL"] and app.config["CACHE_TYPE"] == "SimpleCache":
         app.config["CACHE_TYPE"] = "RedisCache"
     if app.config["SECURE_COOKIES"]:
@@ -287,3 +289,15 @@ def check_secret_key(app):
             "SECRET_KEY is the built-in default. Set SECRET_KEY in the environment or in instance/config.py "
             "(`make run` writes a random one there)."
         )
+
+
+def sqlite_engine_options(uri):
+    """The writer queue for a SQLite file; nothing for an in-memory database (one connection, no workers)."""
+    from sqlalchemy.engine import make_url
+
+    from app.sqlite_writers import queued_writers_options
+
+    path = make_url(uri).database
+    if not path or path == ":memory:" or path.startswith("file:"):
+        return {}
+    return queued_writers_options(path)

@@ -1,0 +1,116 @@
+"""The SQLite writer queue (app/sqlite_writers.py), on real files: a second writer waits on the kernel
+lock until the first one's transaction ends (commit, rollback or close), readers never wait, and a
+thread that writes through two connections at once is not made to wait for itself."""
+import fcntl
+import os
+import sqlite3
+import threading
+import time
+
+import pytest
+
+from app.config import sqlite_engine_options
+from app.sqlite_writers import opens_write, queued_connection_class
+
+
+def queue_is_held(tmp_path):
+    fd = os.open(tmp_path / "shop.db.writers", os.O_RDWR | os.O_CREAT)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        return False
+    except BlockingIOError:
+        return True
+    finally:
+        os.close(fd)
+
+
+@pytest.fixture
+def connect(tmp_path):
+    path = tmp_path / "shop.db"
+    factory = queued_connection_class(f"{path}.writers")
+    opened = []
+
+    def open_one(timeout=5.0):
+        connection = sqlite3.connect(path, timeout=timeout, factory=factory, check_same_thread=False)
+        connection.execute("PRAGMA journal_mode=WAL")
+        opened.append(connection)
+        return connection
+
+    first = open_one()
+    first.execute("CREATE TABLE stock (id INTEGER PRIMARY KEY, left INTEGER)")
+    first.execute("INSERT INTO stock VALUES (1, 10)")
+    first.commit()
+    yield open_one
+    for connection in opened:
+        connection.close()
+
+
+def write_in_thread(connection, events):
+    def run():
+        connection.execute("UPDATE stock SET left = left - 1 WHERE id = 1")
+        events.append(("second wrote", time.perf_counter()))
+        connection.commit()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    return thread
+
+
+@pytest.mark.parametrize("end", ["commit", "rollback", "close"])
+def test_a_second_writer_waits_for_the_first_transaction_to_end(connect, end, tmp_path):
+    first, second = connect(), connect()
+    first.execute("SELECT left FROM stock").fetchall()
+    assert not queue_is_held(tmp_path)  # reading takes no turn
+    first.execute("UPDATE stock SET left = left - 1 WHERE id = 1")  # holds the queue from here
+    assert queue_is_held(tmp_path)
+    events = []
+    thread = write_in_thread(second, events)
+    time.sleep(0.3)
+    assert events == []  # waiting on the lock file, not failing and not writing
+    assert connect().execute("SELECT left FROM stock").fetchone() == (10,)  # a reader does not wait
+    ended = time.perf_counter()
+    getattr(first, end)()
+    thread.join(5)
+    assert events and events[0][1] >= ended
+    assert not queue_is_held(tmp_path)  # the second writer committed and let go too
+    left = connect().execute("SELECT left FROM stock").fetchone()[0]
+    assert left == (8 if end == "commit" else 9)
+
+
+def test_a_thread_writing_through_two_connections_does_not_wait_for_itself(connect):
+    first, second = connect(timeout=0.2), connect(timeout=0.2)
+    first.execute("UPDATE stock SET left = left - 1 WHERE id = 1")
+    started = time.perf_counter()
+    with pytest.raises(sqlite3.OperationalError, match="locked"):  # SQLite's own answer, after its timeout
+        second.execute("UPDATE stock SET left = left - 1 WHERE id = 1")
+    assert time.perf_counter() - started < 2
+    first.commit()
+    second.execute("UPDATE stock SET left = left - 1 WHERE id = 1")
+    second.commit()
+    assert connect().execute("SELECT left FROM stock").fetchone() == (8,)
+
+
+def test_many_writers_in_threads_lose_no_update(connect):
+    connections = [connect(timeout=30) for _ in range(6)]
+
+    def buy(connection):
+        for _ in range(20):
+            connection.execute("UPDATE stock SET left = left + 1 WHERE id = 1")
+            connection.commit()
+
+    threads = [threading.Thread(target=buy, args=(c,)) for c in connections]
+    [t.start() for t in threads]
+    [t.join(30) for t in threads]
+    assert connect().execute("SELECT left FROM stock").fetchone() == (10 + 6 * 20,)
+
+
+def test_only_statements_that_open_a_transaction_queue():
+    assert opens_write("INSERT INTO x VALUES (1)") and opens_write("  update x set a = 1")
+    assert opens_write("DELETE FROM x") and opens_write("REPLACE INTO x VALUES (1)")
+    assert not opens_write("SELECT 1") and not opens_write("PRAGMA journal_mode=WAL")
+    assert not opens_write("CREATE TABLE y (a)") and not opens_write("WITH a AS (SELECT 1) SELECT * FROM a")
+
+
+def test_the_queue_is_used_for_sqlite_files_only():
+    assert "factory" in sqlite_engine_options("sqlite:////tmp/shop.db")["connect_args"]
+    assert sqlite_engine_options("sqlite://") == {} and sqlite_engine_options("sqlite:///:memory:") == {}
