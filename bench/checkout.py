@@ -185,10 +185,11 @@ def page_latencies(base, buyers, clients, paths):
 
 
 def run_series(label, env, products, args):
-    server, base = start_gunicorn(env, args.workers)
+    server, base = start_gunicorn(env, args.workers, args.threads)
     results = {}
     try:
-        print(f"  -- gunicorn, {args.workers} workers, gateway: {label}")
+        threads = f", {args.threads} threads each" if args.threads > 1 else " (sync)"
+        print(f"  -- gunicorn, {args.workers} workers{threads}, gateway: {label}")
         bare, steps, place, gateway, quiet = [], [], [], [], []
         for _ in range(args.runs):
             with ThreadPoolExecutor(8) as pool:
@@ -227,6 +228,7 @@ def main():
     parser.add_argument("--buyers", type=int, default=16, help="concurrent buyers")
     parser.add_argument("--runs", type=int, default=2)
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
+    parser.add_argument("--threads", type=int, default=1, help="threads per worker (gthread); 1: sync workers")
     parser.add_argument("--database-url", help="a PostgreSQL database for benchmarks only (its schema is dropped); "
                                                "default: SQLite in bench/out/")
     parser.add_argument("--standin", action="store_true", help="also run against the Braintree stand-in (HTTP)")

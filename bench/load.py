@@ -41,11 +41,15 @@ def free_port():
         return s.getsockname()[1]
 
 
-def start_gunicorn(env, workers):
+def start_gunicorn(env, workers, threads=1):
+    """gunicorn on a free loopback port: `workers` processes, each with `threads` threads (gthread) or
+    synchronous (threads=1)."""
     port = free_port()
     gunicorn = str(Path(sys.executable).parent / "gunicorn")
+    threading = ["-k", "gthread", "--threads", str(threads)] if threads > 1 else []
     process = subprocess.Popen(
-        [gunicorn, "-w", str(workers), "-b", f"127.0.0.1:{port}", "--log-level", "warning", "bench.wsgi:app"],
+        [gunicorn, "-w", str(workers), *threading, "-b", f"127.0.0.1:{port}", "--log-level", "warning",
+         "bench.wsgi:app"],
         cwd=ROOT, env={**os.environ, **env})
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
