@@ -21,7 +21,7 @@ from datetime import timedelta
 from flask import current_app
 from sqlalchemy import func, select, update
 
-from app.database import utcnow
+from app.database import commit_keeping_loaded, utcnow
 from app.extensions import db
 from app.mail.channels import PermanentFailure, consent_allows, sender_for
 from app.mail.models import OutboxMessage
@@ -87,22 +87,24 @@ def queue_message(channel, recipient, subject, body_text, *, body_html="", purpo
 
 
 def _claim(message_id, now):
-    """Take the row for one delivery attempt; False when another worker has it or it is not due."""
-    result = db.session.execute(
+    """Take the row for one delivery attempt and return it (read by the same UPDATE); None when another
+    worker has it or it is not due."""
+    message = db.session.execute(
         update(OutboxMessage)
         .where(OutboxMessage.id == message_id, OutboxMessage.status == "pending",
                OutboxMessage.next_attempt_at <= now)
         .values(next_attempt_at=now + CLAIM_LEASE)
-        .execution_options(synchronize_session=False)
-    )
-    db.session.commit()
-    return result.rowcount == 1
+        .returning(OutboxMessage)
+        .execution_options(synchronize_session=False, populate_existing=True)
+    ).scalar_one_or_none()
+    commit_keeping_loaded(db.session())  # the row is ours for the lease: what RETURNING read is current
+    return message
 
 
 def _attempt(message_id, now, max_attempts):
-    if not _claim(message_id, now):
+    message = _claim(message_id, now)
+    if message is None:
         return None
-    message = db.session.get(OutboxMessage, message_id, populate_existing=True)
     if not consent_allows(message):
         # Consent was withdrawn after the message was queued: it must not go, now or later.
         message.status = "skipped"
