@@ -17,6 +17,7 @@ import re
 import shutil
 import sqlite3
 import statistics
+import subprocess
 import sys
 import threading
 import time
@@ -242,13 +243,12 @@ def main():
     series = [("test mode (in-process)", {})]
     standin = None
     if args.standin:
-        sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-        from tests.braintree_standin import BraintreeStandIn
-
-        standin = BraintreeStandIn().start()
+        # The stand-in runs in a process of its own (bench/standin_process.py), with its default keys.
+        standin = subprocess.Popen([sys.executable, "-m", "bench.standin_process"], cwd=Path(__file__).parent.parent,
+                                   stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
         series.append(("Braintree SDK -> stand-in over HTTP", {
-            "BRAINTREE_MERCHANT_ID": standin.merchant_id, "BRAINTREE_PUBLIC_KEY": standin.public_key,
-            "BRAINTREE_PRIVATE_KEY": standin.private_key, "BRAINTREE_ENVIRONMENT_URL": standin.url,
+            "BRAINTREE_MERCHANT_ID": "standin_merchant", "BRAINTREE_PUBLIC_KEY": "standin_public",
+            "BRAINTREE_PRIVATE_KEY": "standin_private", "BRAINTREE_ENVIRONMENT_URL": standin.stdout.readline().strip(),
             "BRAINTREE_TIMEOUT": "30"}))
     try:
         for label, extra in series:
@@ -262,7 +262,8 @@ def main():
                       f"{statistics.median(results['place']) / statistics.median(results['bare']):.1f}x")
     finally:
         if standin is not None:
-            standin.stop()
+            standin.stdin.close()
+            standin.wait(timeout=30)
 
 
 if __name__ == "__main__":
