@@ -262,7 +262,8 @@ def load_config(app, test_config=None):
         # A file has no server that could have dropped the connection: no ping before every request.
         # Writers from several workers take turns on a kernel lock (app/sqlite_writers.py).
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {**DEFAULTS["SQLALCHEMY_ENGINE_OPTIONS"], "pool_pre_ping": False,
-                                                   **sqlite_engine_options(app.config["SQLALCHEMY_DATABASE_URI"])}
+                                                   **sqlite_engine_options(app.config["SQLALCHEMY_DATABASE_URI"],
+                                                                           app.instance_path)}
     if app.config["CACHE_REDIS_URL"] and app.config["CACHE_TYPE"] == "SimpleCache":
         app.config["CACHE_TYPE"] = "RedisCache"
     if app.config["SECURE_COOKIES"]:
@@ -291,8 +292,11 @@ def check_secret_key(app):
         )
 
 
-def sqlite_engine_options(uri):
-    """The writer queue for a SQLite file; nothing for an in-memory database (one connection, no workers)."""
+def sqlite_engine_options(uri, instance_path):
+    """The writer queue for a SQLite file; nothing for an in-memory database (one connection, no workers).
+    A relative path is in the instance folder, where Flask-SQLAlchemy puts the database itself."""
+    import os
+
     from sqlalchemy.engine import make_url
 
     from app.sqlite_writers import queued_writers_options
@@ -300,4 +304,4 @@ def sqlite_engine_options(uri):
     path = make_url(uri).database
     if not path or path == ":memory:" or path.startswith("file:"):
         return {}
-    return queued_writers_options(path)
+    return queued_writers_options(os.path.join(instance_path, path))

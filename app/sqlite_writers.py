@@ -1,28 +1,40 @@
-"""SQLite: writers from several processes take turns on a kernel lock instead of polling for the file lock.
+"""SQLite: writers from several processes take turns on a lock file instead of SQLite's sleeping retries.
 
 SQLite lets one transaction write at a time. A second writer finds the file locked and waits in SQLite's
-busy handler, which sleeps 1, 2, 5, 10 … ms between tries: the lock is often free again long before the
-sleeper wakes, and meanwhile nobody writes. With two gunicorn workers placing orders (five short write
-transactions each), that idle time was a third of the machine (docs/benchmarks.md, checkout).
+busy handler, which sleeps 1, 2, 5, 10 … 100 ms between tries: the lock is often free again long before
+the sleeper wakes, and meanwhile nobody writes. With two gunicorn workers placing orders (five short write
+transactions each), strace counted about four such sleeps per order, and the two cores were idle a
+third of the time (docs/benchmarks.md, checkout).
 
 So every connection made here takes an exclusive flock on `<database>.writers` just before the statement
-that opens its write transaction (the first INSERT, UPDATE, DELETE or REPLACE, where Python's sqlite3
-begins one) and lets go when the transaction ends (commit, rollback, close). Waiting on a flock is
-waiting in the kernel: the next writer runs the moment the lock is released, and SQLite's own lock is
-then free for it. Readers never take it (WAL lets them read beside the writer).
+that opens its write transaction (the first INSERT, UPDATE, DELETE or REPLACE: where Python's sqlite3
+begins one) and lets go when the transaction ends (commit, rollback, close). A writer that finds the
+lock taken waits for it in the kernel and starts the moment it is released; SQLite's own lock is then
+free for it. Readers never take it (WAL lets them read beside the writer). (Polling the lock every
+0.1-1 ms instead was tried: the medians matched, the p95 was worse, as the releasing worker often took
+the lock again before a poller woke.)
 
-It only orders writers that go through these connections; anything else writing the file (the sqlite3
-shell, another program) still meets SQLite's lock and the busy handler, as before, so nothing is less
-safe than without it. A thread that already writes through one connection and opens a write on a
-second one (it would wait for itself) skips the queue and falls back to the busy handler.
+Nothing is less safe than without it: the queue only orders writers that go through these connections;
+anything else writing the file (the sqlite3 shell, another program) still meets SQLite's lock and its
+busy handler. A writer that has waited WAIT_SECONDS (a transaction left open in `flask shell`) stops
+queueing and meets SQLite's lock as before, which answers "database is locked" after the busy timeout.
+A thread that already writes through one connection and opens a write on a second one skips the queue
+rather than wait for itself; so does a connection whose lock file cannot be opened (logged once).
 """
 import fcntl
+import logging
 import os
 import sqlite3
 import threading
+import weakref
+from concurrent.futures import ThreadPoolExecutor, TimeoutError
+
+log = logging.getLogger(__name__)
 
 WRITE_KEYWORDS = ("INSERT", "UPDATE", "DELETE", "REPLACE")
-_writing = {}  # thread id -> the connection through which that thread holds the queue
+WAIT_SECONDS = 30.0  # as long as SQLite's own busy timeout (app.database.configure_sqlite_connections)
+_writing = {}  # (thread id, lock file) -> the connection through which that thread holds that queue
+_unusable = set()  # lock files that could not be opened (logged once each)
 
 
 def opens_write(sql):
@@ -30,7 +42,57 @@ def opens_write(sql):
     return sql.lstrip()[:7].upper().startswith(WRITE_KEYWORDS)
 
 
-def queued_connection_class(lock_path):
+def take_turn(fd, wait_seconds=WAIT_SECONDS):
+    """Take the exclusive flock on `fd`; False if it stayed taken for `wait_seconds`.
+
+    A free lock is taken at once. A taken one is waited for in the kernel (flock blocks until it is
+    released: no polling), by a waiter thread, so that the wait can end at `wait_seconds`: a thread
+    cannot be woken out of a blocked flock. A lock belongs to the descriptor, not to the thread that
+    took it, so the waiter's turn is this connection's."""
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        return True
+    except BlockingIOError:
+        pass
+    # The waiter works on a duplicate of the descriptor (the same open file, so the same lock), which only
+    # it closes: a turn abandoned and then given back can never touch a descriptor number reused since.
+    waiter_fd = os.dup(fd)
+    turn = _waiters().submit(fcntl.flock, waiter_fd, fcntl.LOCK_EX)
+    try:
+        turn.result(timeout=wait_seconds)
+    except TimeoutError:
+        turn.add_done_callback(_give_back(waiter_fd))  # if the turn comes after all, it is handed straight back
+        return False
+    except BaseException:
+        os.close(waiter_fd)
+        raise
+    os.close(waiter_fd)  # the lock stays: `fd` still holds the open file
+    return True
+
+
+def _give_back(waiter_fd):
+    def give_back(turn):
+        try:
+            if turn.exception() is None:
+                fcntl.flock(waiter_fd, fcntl.LOCK_UN)
+        finally:
+            os.close(waiter_fd)
+    return give_back
+
+
+_pool = (None, None)  # (pid, executor): threads do not survive a fork (gunicorn's workers), so one per process
+
+
+def _waiters():
+    global _pool
+    pid, executor = _pool
+    if pid != os.getpid():
+        executor = ThreadPoolExecutor(max_workers=32, thread_name_prefix="sqlite-writer-queue")
+        _pool = (os.getpid(), executor)
+    return executor
+
+
+def queued_connection_class(lock_path, wait_seconds=WAIT_SECONDS):
     """A sqlite3.Connection class (for sqlite3.connect(factory=...)) whose writers queue on lock_path."""
 
     class QueuedCursor(sqlite3.Cursor):
@@ -43,8 +105,9 @@ def queued_connection_class(lock_path):
             return super().executemany(sql, seq_of_parameters)
 
     class QueuedConnection(sqlite3.Connection):
-        _lock_fd = None   # this connection's descriptor of the lock file (opened once, kept till close)
-        _holder = None    # the thread id while this connection holds the queue
+        _lock_fd = None   # this connection's descriptor of the lock file (opened once, closed with it)
+        _holder = None    # the _writing key while this connection holds the queue
+        _closer = None
 
         def cursor(self, factory=QueuedCursor):
             return super().cursor(factory)
@@ -57,19 +120,31 @@ def queued_connection_class(lock_path):
             if (self._holder is not None or self.in_transaction or self.isolation_level is None
                     or not opens_write(sql)):
                 return
-            thread = threading.get_ident()
-            if thread in _writing:
-                return  # this thread holds the queue through another connection: never wait on itself
-            if self._lock_fd is None:
-                self._lock_fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)
-            fcntl.flock(self._lock_fd, fcntl.LOCK_EX)
-            self._holder = thread
-            _writing[thread] = self
+            key = (threading.get_ident(), lock_path)
+            if key in _writing or not self._open_lock_file():
+                return  # this thread holds this queue through another connection: never wait on itself
+            if not take_turn(self._lock_fd, wait_seconds):
+                log.warning("waited %.0f s for the SQLite writer queue (%s): writing without it", wait_seconds,
+                            lock_path)
+                return
+            self._holder = key
+            _writing[key] = self
+
+        def _open_lock_file(self):
+            if self._lock_fd is None and lock_path not in _unusable:
+                try:
+                    self._lock_fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o666)  # the umask decides
+                except OSError as error:
+                    _unusable.add(lock_path)
+                    log.warning("SQLite writer queue off: cannot open %s (%s)", lock_path, error)
+                    return False
+                self._closer = weakref.finalize(self, os.close, self._lock_fd)  # also if never closed
+            return self._lock_fd is not None
 
         def leave_queue(self):
-            thread, self._holder = self._holder, None
-            if thread is not None:
-                _writing.pop(thread, None)
+            key, self._holder = self._holder, None
+            if key is not None:
+                _writing.pop(key, None)
                 fcntl.flock(self._lock_fd, fcntl.LOCK_UN)
 
         def commit(self):
@@ -90,9 +165,9 @@ def queued_connection_class(lock_path):
                 super().close()
             finally:
                 self.leave_queue()
-                fd, self._lock_fd = self._lock_fd, None
-                if fd is not None:
-                    os.close(fd)
+                if self._closer is not None:
+                    self._closer()  # closes the descriptor once
+                self._lock_fd = None
 
     return QueuedConnection
 

@@ -260,7 +260,7 @@ def take_ordered_lines(cart_id, quantities):
         # Lines ordered whole go first, so a line the UPDATE lowers can never then look ordered whole.
         db.session.execute(delete(CartLine).where(*of_order, CartLine.quantity <= ordered)
                            .execution_options(synchronize_session=False))
-        db.session.execute(update(CartLine).where(*of_order)
+        db.session.execute(update(CartLine).where(*of_order, CartLine.quantity > ordered)  # (changed meanwhile)
                            .values(quantity=CartLine.quantity - ordered, updated_at=now)
                            .execution_options(synchronize_session=False))
     _touch(cart_id, now)

@@ -5,7 +5,7 @@ Read-only; the templates get these plain objects and never compute money themsel
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from app.cart.models import Cart, CartLine
 from app.cart.services import line_maximum, line_problem, unavailable_reason
@@ -80,7 +80,7 @@ def load_cart(cart_id):
         return None
     return db.session.execute(
         select(Cart).where(Cart.id == cart_id)
-        .options(selectinload(Cart.lines).selectinload(CartLine.product))
+        .options(selectinload(Cart.lines).joinedload(CartLine.product))  # lines and products in one query
         .execution_options(populate_existing=True)
     ).scalar_one_or_none()
 

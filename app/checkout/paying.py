@@ -100,7 +100,7 @@ def place():
         placement = place_order(
             token=state.token, cart_id=cart.id, user_id=current_user.id if current_user.is_authenticated else None,
             email=state.email, address=state.address, shipping_method=state.shipping_method, seen=seen,
-            rules=rules(), hold_minutes=current_app.config["PAYMENT_HOLD_MINUTES"], cart=cart)
+            rules=rules(), hold_minutes=current_app.config["PAYMENT_HOLD_MINUTES"], cart=cart, existing=existing)
     except QuoteChanged as changed:
         if order_by_token(state.token) is not None:  # the failed order was replaced: a fresh form
             state.new_token()

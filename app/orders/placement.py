@@ -106,18 +106,24 @@ def orderable(cart):
     return cart
 
 
+LOOK_UP = object()  # place_order(existing=...): not read by the caller
+
+
 def place_order(*, token, cart_id, user_id, email, address, shipping_method, seen, rules, hold_minutes,
-                now=None, cart=None):
+                now=None, cart=None, existing=LOOK_UP):
     """The order for this review form (`token`): the one already made with it, or a new one.
 
     `seen` is the quote the shopper was shown (Quote.compact()); if the cart would now cost something
     else, QuoteChanged says what changed and nothing is made. OutOfStock when a line cannot be taken.
     `cart` is the cart `cart_id` if the caller has just loaded it (app.cart.summary.load_cart); it is
-    read here otherwise. Either way the stock is only ever taken by conditional UPDATEs.
+    read here otherwise. Either way the stock is only ever taken by conditional UPDATEs. `existing` is
+    order_by_token(token) if the caller has just read it (None: no order yet); read here otherwise. (A
+    concurrent submit that makes the order in between is caught by the token's unique constraint.)
 
     The returned order stays loaded after the commit (the payment that follows reads it, and the
     rows are the ones just written)."""
-    existing = order_by_token(token)
+    if existing is LOOK_UP:
+        existing = order_by_token(token)
     if existing is not None:
         return _existing(existing, cart_id, rules, hold_minutes, now)
     cart = orderable(cart) if cart is not None else checked_cart(cart_id)

@@ -111,6 +111,62 @@ def test_only_statements_that_open_a_transaction_queue():
     assert not opens_write("CREATE TABLE y (a)") and not opens_write("WITH a AS (SELECT 1) SELECT * FROM a")
 
 
-def test_the_queue_is_used_for_sqlite_files_only():
-    assert "factory" in sqlite_engine_options("sqlite:////tmp/shop.db")["connect_args"]
-    assert sqlite_engine_options("sqlite://") == {} and sqlite_engine_options("sqlite:///:memory:") == {}
+def test_the_queue_is_used_for_sqlite_files_only(tmp_path):
+    assert "factory" in sqlite_engine_options("sqlite:////tmp/shop.db", "/srv/instance")["connect_args"]
+    assert sqlite_engine_options("sqlite://", "/x") == {} and sqlite_engine_options("sqlite:///:memory:", "/x") == {}
+
+
+def test_a_relative_database_queues_beside_the_file_in_the_instance_folder(tmp_path, monkeypatch):
+    # Flask-SQLAlchemy puts sqlite:///shop.db in the instance folder; the lock file must be there too, or
+    # a cron job started elsewhere would queue on another file.
+    monkeypatch.chdir(tmp_path)
+    factory = sqlite_engine_options("sqlite:///shop.db", str(tmp_path / "instance"))["connect_args"]["factory"]
+    (tmp_path / "instance").mkdir()
+    connection = sqlite3.connect(tmp_path / "instance" / "shop.db", factory=factory)
+    connection.execute("CREATE TABLE t (a)")
+    connection.execute("INSERT INTO t VALUES (1)")
+    assert (tmp_path / "instance" / "shop.db.writers").exists() and not (tmp_path / "shop.db.writers").exists()
+    connection.commit()
+    connection.close()
+
+
+def test_a_writer_left_waiting_stops_queueing_and_meets_sqlites_own_timeout(tmp_path):
+    # Without a bound, a transaction left open (`flask shell`) would hold every writer forever; SQLite
+    # alone answered "database is locked" after its busy timeout, and so it still does.
+    path = tmp_path / "shop.db"
+    factory = queued_connection_class(f"{path}.writers", wait_seconds=0.3)
+    first = sqlite3.connect(path, timeout=0.2, factory=factory, check_same_thread=False)
+    first.execute("CREATE TABLE t (a)")
+    first.execute("INSERT INTO t VALUES (1)")  # a transaction left open (a `flask shell`)
+    errors = []
+
+    def second():
+        other = sqlite3.connect(path, timeout=0.2, factory=factory)
+        try:
+            other.execute("INSERT INTO t VALUES (2)")
+        except sqlite3.OperationalError as error:
+            errors.append(str(error))
+        other.close()
+
+    thread = threading.Thread(target=second)
+    thread.start()
+    thread.join(5)
+    assert not thread.is_alive() and errors == ["database is locked"]  # as without the queue: no hang
+    first.rollback()
+    first.close()
+    # The abandoned turn came after all, and was handed straight back: the queue is free.
+    deadline = time.monotonic() + 2
+    while queue_is_held(tmp_path) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert not queue_is_held(tmp_path)
+
+
+def test_no_lock_file_no_queue_but_writes_still_work(tmp_path):
+    path = tmp_path / "shop.db"
+    factory = queued_connection_class(str(tmp_path / "missing" / "shop.db.writers"))
+    connection = sqlite3.connect(path, factory=factory)
+    connection.execute("CREATE TABLE t (a)")
+    connection.execute("INSERT INTO t VALUES (1)")
+    connection.commit()
+    assert connection.execute("SELECT count(*) FROM t").fetchone() == (1,)
+    connection.close()
