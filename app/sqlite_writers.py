@@ -57,7 +57,11 @@ def take_turn(fd, wait_seconds=WAIT_SECONDS):
     # The waiter works on a duplicate of the descriptor (the same open file, so the same lock), which only
     # it closes: a turn abandoned and then given back can never touch a descriptor number reused since.
     waiter_fd = os.dup(fd)
-    turn = _waiters().submit(fcntl.flock, waiter_fd, fcntl.LOCK_EX)
+    try:
+        turn = _waiters().submit(fcntl.flock, waiter_fd, fcntl.LOCK_EX)
+    except RuntimeError:  # the interpreter is shutting down (an atexit flush): SQLite's own wait, as before
+        os.close(waiter_fd)
+        return False
     try:
         turn.result(timeout=wait_seconds)
     except TimeoutError:

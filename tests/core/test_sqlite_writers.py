@@ -4,13 +4,18 @@ thread that writes through two connections at once is not made to wait for itsel
 import fcntl
 import os
 import sqlite3
+import subprocess
+import sys
 import threading
 import time
+from pathlib import Path
 
 import pytest
 
 from app.config import sqlite_engine_options
 from app.sqlite_writers import opens_write, queued_connection_class
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def queue_is_held(tmp_path):
@@ -170,3 +175,38 @@ def test_no_lock_file_no_queue_but_writes_still_work(tmp_path):
     connection.commit()
     assert connection.execute("SELECT count(*) FROM t").fetchone() == (1,)
     connection.close()
+
+
+def test_a_write_at_interpreter_exit_still_goes_through(tmp_path):
+    # concurrent.futures refuses new work once the interpreter is shutting down; the analytics buffer is
+    # flushed by an atexit hook after that point, and its events were lost when the queue needed a waiter.
+    script = tmp_path / "exit_write.py"
+    script.write_text(f"""
+import atexit, sqlite3, sys
+sys.path.insert(0, {str(ROOT)!r})
+from app.sqlite_writers import queued_connection_class
+path = {str(tmp_path / "shop.db")!r}
+factory = queued_connection_class(path + ".writers")
+holder = sqlite3.connect(path, factory=factory, check_same_thread=False)
+holder.execute("CREATE TABLE t (a)")
+holder.commit()
+writer = sqlite3.connect(path, timeout=5, factory=factory)
+
+def flush():  # runs after concurrent.futures' own exit hook
+    import threading, time
+    def other_writer():  # another thread is writing at that moment
+        holder.execute("INSERT INTO t VALUES (1)")
+        time.sleep(0.3)
+        holder.commit()
+    threading.Thread(target=other_writer).start()
+    time.sleep(0.1)
+    writer.execute("INSERT INTO t VALUES (2)")
+    writer.commit()
+    print(writer.execute("SELECT count(*) FROM t").fetchone()[0])
+
+atexit.register(flush)
+import concurrent.futures.thread  # registers its exit hook after ours, so it runs first
+""")
+    result = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=30)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "2"
