@@ -122,7 +122,8 @@ def place():
         # (A new order has no consent to withdraw.)
         withdraw_order_sms(order.id, source="checkout")
     outcome = pay_order(order, nonce=form.payment_method_nonce.data, gateway=current_gateway(),
-                        settings=PaymentSettings.from_config(current_app.config))
+                        settings=PaymentSettings.from_config(current_app.config),
+                        just_placed=placement.outcome == "placed")
     if outcome.result in ("approved", "already_paid"):
         end_checkout(order.number)
     if outcome.result in ("approved", "already_paid", "unknown", "in_progress"):

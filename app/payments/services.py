@@ -63,14 +63,18 @@ def payments_of(order, kind=None):
     return db.session.execute(query.execution_options(populate_existing=True)).scalars().all()
 
 
-def pay_order(order, *, nonce, gateway, settings, now=None):
-    """Charge `order` (status pending_payment) with `nonce`; a PaymentOutcome."""
+def pay_order(order, *, nonce, gateway, settings, now=None, just_placed=False):
+    """Charge `order` (status pending_payment) with `nonce`; a PaymentOutcome. `just_placed`: the caller
+    committed this new order a moment ago, so its state is not read back first (if another request took
+    its first attempt meanwhile, the conditional claim below sees it)."""
     now = now or utcnow()
     settled = False
     while True:
-        # Where the order stands now (another tab, a webhook or an admin may have moved it); its lines and
-        # amounts never change after placing, so they are not read again.
-        db.session.refresh(order, PAYMENT_STATE)
+        if not just_placed:
+            # Where the order stands now (another tab, a webhook or an admin may have moved it); its lines
+            # and amounts never change after placing, so they are not read again.
+            db.session.refresh(order, PAYMENT_STATE)
+        just_placed = False
         if order.status in PAID_STATUSES:
             return PaymentOutcome(order, "already_paid")
         if order.status != "pending_payment":
