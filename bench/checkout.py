@@ -185,13 +185,38 @@ def page_latencies(base, buyers, clients, paths):
     return latencies
 
 
+def cpu_snapshot(server_pid):
+    """(CPU seconds of gunicorn and its workers, of this process, /proc/stat total and idle jiffies)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    children = Path(f"/proc/{server_pid}/task/{server_pid}/children").read_text().split()
+    workers = 0
+    for pid in [server_pid, *map(int, children)]:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        workers += int(fields[11]) + int(fields[12])  # utime, stime
+    jiffies = list(map(int, Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]))
+    own = os.times()
+    return workers / tick, own.user + own.system, sum(jiffies), jiffies[3] + jiffies[4]
+
+
+def cpu_per_order(before, after, orders):
+    """Workers' and this process's CPU per order, and the share of the machine left idle, between two
+    snapshots: where an order's time goes when the workers are not busy all the time."""
+    workers, client, total, idle = (b - a for a, b in zip(before, after))
+    return workers / orders, client / orders, idle / total if total else 0.0
+
+
 def run_series(label, env, products, args):
     server, base = start_gunicorn(env, args.workers, args.threads)
     results = {}
     try:
         threads = f", {args.threads} threads each" if args.threads > 1 else " (sync)"
         print(f"  -- gunicorn, {args.workers} workers{threads}, gateway: {label}")
-        bare, steps, place, gateway, quiet = [], [], [], [], []
+        bare, steps, place, gateway, quiet, cpu = [], [], [], [], [], []
+        # Warm-up, not measured: a few orders through every worker (templates compiled, connections open,
+        # the gateway's client ready), as a server that has been taking orders is.
+        warm = [prepare_buyer(base, products, n) for n in range(4 * args.workers * args.threads)]
+        page_latencies(base, warm, args.workers, ["/checkout/contact", "/checkout/shipping", "/checkout/review"])
+        place_latencies(base, warm, args.workers * args.threads)
         for _ in range(args.runs):
             with ThreadPoolExecutor(8) as pool:
                 buyers = list(pool.map(lambda n: prepare_buyer(base, products, n), range(args.orders)))
@@ -199,7 +224,9 @@ def run_series(label, env, products, args):
             steps += page_latencies(base, buyers, args.buyers,
                                     ["/checkout/contact", "/checkout/shipping", "/checkout/review"])
             half = len(buyers) // 2
+            before = cpu_snapshot(server.pid)
             latencies, waited = place_latencies(base, buyers[:half], args.buyers)
+            cpu.append(cpu_per_order(before, cpu_snapshot(server.pid), half))
             place += latencies
             gateway += waited
             # One buyer per worker: the order's own time over HTTP, without the queue that BUYERS
@@ -211,6 +238,8 @@ def run_series(label, env, products, args):
               f"{args.buyers} buyers)")
         print(f"  {'  (the gateway itself)':<34} {summary(gateway)}")
         print(f"  {f'place order, {args.workers} buyers (no queue)':<34} {summary(quiet)}   ({len(quiet)} orders)")
+        print(f"  {f'CPU per order, {args.buyers} buyers':<34} " + "; ".join(
+            f"workers {w * 1000:.1f} ms, bench client {c * 1000:.1f} ms, machine idle {i:.0%}" for w, c, i in cpu))
         p95 = percentile(place, 95)
         verdict = "within" if p95 <= TARGET_P95 else "OVER"
         print(f"  {'place p95 / bare p95':<34} {p95 / percentile(bare, 95):.1f}x; "
