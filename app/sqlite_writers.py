@@ -19,22 +19,24 @@ anything else writing the file (the sqlite3 shell, another program) still meets 
 busy handler. A writer that has waited WAIT_SECONDS (a transaction left open in `flask shell`) stops
 queueing and meets SQLite's lock as before, which answers "database is locked" after the busy timeout.
 A thread that already writes through one connection and opens a write on a second one skips the queue
-rather than wait for itself; so does a connection whose lock file cannot be opened (logged once).
+rather than wait for itself; so does a connection whose lock file cannot be opened (logged once), and a
+writer for which no waiter thread can be started (at interpreter exit, or out of threads).
 """
+import errno
 import fcntl
 import logging
 import os
 import sqlite3
 import threading
 import weakref
-from concurrent.futures import ThreadPoolExecutor, TimeoutError
 
 log = logging.getLogger(__name__)
 
 WRITE_KEYWORDS = ("INSERT", "UPDATE", "DELETE", "REPLACE")
 WAIT_SECONDS = 30.0  # as long as SQLite's own busy timeout (app.database.configure_sqlite_connections)
 _writing = {}  # (thread id, lock file) -> the connection through which that thread holds that queue
-_unusable = set()  # lock files that could not be opened (logged once each)
+_unusable = set()  # lock files that cannot be opened (logged once each)
+LASTING_ERRORS = {errno.EACCES, errno.EPERM, errno.ENOENT, errno.ENOTDIR, errno.EROFS}
 
 
 def opens_write(sql):
@@ -43,57 +45,57 @@ def opens_write(sql):
 
 
 def take_turn(fd, wait_seconds=WAIT_SECONDS):
-    """Take the exclusive flock on `fd`; False if it stayed taken for `wait_seconds`.
+    """Take the exclusive flock on `fd`; False if it stayed taken for `wait_seconds` (or no waiter could be
+    started). After False the caller must stop using `fd`: a waiter may still get the lock on it later,
+    and hands it straight back then.
 
     A free lock is taken at once. A taken one is waited for in the kernel (flock blocks until it is
-    released: no polling), by a waiter thread, so that the wait can end at `wait_seconds`: a thread
-    cannot be woken out of a blocked flock. A lock belongs to the descriptor, not to the thread that
-    took it, so the waiter's turn is this connection's."""
+    released: no polling) by a daemon thread, so that the wait can end at `wait_seconds` (a thread cannot
+    be woken out of a blocked flock) and never holds up the process's exit. A lock belongs to the open
+    file, not to the thread or descriptor that took it: the waiter's turn, taken on a duplicate of `fd`,
+    is the caller's."""
     try:
         fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         return True
     except BlockingIOError:
         pass
-    # The waiter works on a duplicate of the descriptor (the same open file, so the same lock), which only
-    # it closes: a turn abandoned and then given back can never touch a descriptor number reused since.
-    waiter_fd = os.dup(fd)
+    turn = _Turn()
     try:
-        turn = _waiters().submit(fcntl.flock, waiter_fd, fcntl.LOCK_EX)
-    except RuntimeError:  # the interpreter is shutting down (an atexit flush): SQLite's own wait, as before
-        os.close(waiter_fd)
+        turn.fd = os.dup(fd)
+        threading.Thread(target=turn.wait, name="sqlite-writer-queue", daemon=True).start()
+    except (OSError, RuntimeError):  # no descriptor or thread to spare (or the interpreter is exiting)
+        if turn.fd is not None:
+            os.close(turn.fd)
         return False
-    try:
-        turn.result(timeout=wait_seconds)
-    except TimeoutError:
-        turn.add_done_callback(_give_back(waiter_fd))  # if the turn comes after all, it is handed straight back
-        return False
-    except BaseException:
-        os.close(waiter_fd)
-        raise
-    os.close(waiter_fd)  # the lock stays: `fd` still holds the open file
-    return True
+    return turn.taken_within(wait_seconds)
 
 
-def _give_back(waiter_fd):
-    def give_back(turn):
+class _Turn:
+    """One wait for the lock, by a waiter thread, that the caller may give up on."""
+
+    def __init__(self):
+        self.fd, self.abandoned, self.taken = None, False, False
+        self.lock, self.done = threading.Lock(), threading.Event()
+
+    def wait(self):  # the waiter thread
         try:
-            if turn.exception() is None:
-                fcntl.flock(waiter_fd, fcntl.LOCK_UN)
-        finally:
-            os.close(waiter_fd)
-    return give_back
+            fcntl.flock(self.fd, fcntl.LOCK_EX)
+            got = True
+        except OSError:
+            got = False
+        with self.lock:
+            self.taken = got and not self.abandoned
+            give_back = got and self.abandoned
+        if give_back:
+            fcntl.flock(self.fd, fcntl.LOCK_UN)  # nobody waits for it any more
+        os.close(self.fd)  # the lock, if taken for the caller, stays: the caller's descriptor holds the file
+        self.done.set()
 
-
-_pool = (None, None)  # (pid, executor): threads do not survive a fork (gunicorn's workers), so one per process
-
-
-def _waiters():
-    global _pool
-    pid, executor = _pool
-    if pid != os.getpid():
-        executor = ThreadPoolExecutor(max_workers=32, thread_name_prefix="sqlite-writer-queue")
-        _pool = (os.getpid(), executor)
-    return executor
+    def taken_within(self, seconds):
+        self.done.wait(seconds)
+        with self.lock:
+            self.abandoned = not self.taken
+            return self.taken
 
 
 def queued_connection_class(lock_path, wait_seconds=WAIT_SECONDS):
@@ -128,8 +130,9 @@ def queued_connection_class(lock_path, wait_seconds=WAIT_SECONDS):
             if key in _writing or not self._open_lock_file():
                 return  # this thread holds this queue through another connection: never wait on itself
             if not take_turn(self._lock_fd, wait_seconds):
-                log.warning("waited %.0f s for the SQLite writer queue (%s): writing without it", wait_seconds,
-                            lock_path)
+                log.warning("no turn in the SQLite writer queue (%s) after %.0f s: writing without it",
+                            lock_path, wait_seconds)
+                self._drop_lock_file()  # a waiter may still get the lock on it: the next turn opens another
                 return
             self._holder = key
             _writing[key] = self
@@ -139,11 +142,17 @@ def queued_connection_class(lock_path, wait_seconds=WAIT_SECONDS):
                 try:
                     self._lock_fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o666)  # the umask decides
                 except OSError as error:
-                    _unusable.add(lock_path)
-                    log.warning("SQLite writer queue off: cannot open %s (%s)", lock_path, error)
+                    if error.errno in LASTING_ERRORS:  # not for a moment's shortage of descriptors
+                        _unusable.add(lock_path)
+                        log.warning("SQLite writer queue off: cannot open %s (%s)", lock_path, error)
                     return False
                 self._closer = weakref.finalize(self, os.close, self._lock_fd)  # also if never closed
             return self._lock_fd is not None
+
+        def _drop_lock_file(self):
+            if self._closer is not None:
+                self._closer()  # closes the descriptor once
+            self._lock_fd = self._closer = None
 
         def leave_queue(self):
             key, self._holder = self._holder, None
@@ -169,9 +178,7 @@ def queued_connection_class(lock_path, wait_seconds=WAIT_SECONDS):
                 super().close()
             finally:
                 self.leave_queue()
-                if self._closer is not None:
-                    self._closer()  # closes the descriptor once
-                self._lock_fd = None
+                self._drop_lock_file()
 
     return QueuedConnection
 

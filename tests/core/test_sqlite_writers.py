@@ -210,3 +210,40 @@ import concurrent.futures.thread  # registers its exit hook after ours, so it ru
     result = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=30)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "2"
+
+
+def test_a_turn_given_up_and_handed_back_later_never_frees_a_later_turn(tmp_path):
+    # The first write gives up waiting (another program holds the lock file); its waiter gets the lock
+    # later and hands it back. By then the same connection holds a new turn, which must stay held.
+    path = tmp_path / "shop.db"
+    holder = os.open(f"{path}.writers", os.O_RDWR | os.O_CREAT)
+    fcntl.flock(holder, fcntl.LOCK_EX)
+    connection = sqlite3.connect(path, factory=queued_connection_class(f"{path}.writers", wait_seconds=0.2))
+    connection.execute("CREATE TABLE t (a)")
+    connection.execute("INSERT INTO t VALUES (1)")  # no turn after 0.2 s: written without the queue
+    connection.commit()
+    threading.Timer(0.05, fcntl.flock, (holder, fcntl.LOCK_UN)).start()
+    connection.execute("INSERT INTO t VALUES (2)")  # the next transaction's turn, once the holder lets go
+    time.sleep(0.3)  # the abandoned waiter has had the lock and handed it back
+    assert queue_is_held(tmp_path)
+    connection.commit()
+    assert not queue_is_held(tmp_path)
+    connection.close()
+    os.close(holder)
+
+
+def test_a_waiter_given_up_on_does_not_hold_up_the_process_exit(tmp_path):
+    holder = os.open(tmp_path / "shop.db.writers", os.O_RDWR | os.O_CREAT)
+    fcntl.flock(holder, fcntl.LOCK_EX)  # held for the whole test
+    script = tmp_path / "give_up.py"
+    script.write_text(f"""
+import os, sys
+sys.path.insert(0, {str(ROOT)!r})
+from app.sqlite_writers import take_turn
+fd = os.open({str(tmp_path / "shop.db.writers")!r}, os.O_RDWR)
+print(take_turn(fd, 0.2))
+""")
+    started = time.monotonic()
+    result = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=30)
+    assert result.stdout.strip() == "False" and time.monotonic() - started < 10
+    os.close(holder)
