@@ -26,6 +26,7 @@ import errno
 import fcntl
 import logging
 import os
+import queue
 import sqlite3
 import threading
 import weakref
@@ -50,7 +51,7 @@ def take_turn(fd, wait_seconds=WAIT_SECONDS):
     and hands it straight back then.
 
     A free lock is taken at once. A taken one is waited for in the kernel (flock blocks until it is
-    released: no polling) by a daemon thread, so that the wait can end at `wait_seconds` (a thread cannot
+    released: no polling) by a waiter thread, so that the wait can end at `wait_seconds` (a thread cannot
     be woken out of a blocked flock) and never holds up the process's exit. A lock belongs to the open
     file, not to the thread or descriptor that took it: the waiter's turn, taken on a duplicate of `fd`,
     is the caller's."""
@@ -62,12 +63,47 @@ def take_turn(fd, wait_seconds=WAIT_SECONDS):
     turn = _Turn()
     try:
         turn.fd = os.dup(fd)
-        threading.Thread(target=turn.wait, name="sqlite-writer-queue", daemon=True).start()
+        _waiters().run(turn)
     except (OSError, RuntimeError):  # no descriptor or thread to spare (or the interpreter is exiting)
         if turn.fd is not None:
             os.close(turn.fd)
         return False
     return turn.taken_within(wait_seconds)
+
+
+class _Waiters:
+    """Daemon threads that wait for turns, kept for the next wait (starting a thread for every contended
+    turn cost about a millisecond per order); daemon, so one still waiting never holds up an exit."""
+
+    def __init__(self):
+        self.turns, self.idle, self.lock = queue.SimpleQueue(), 0, threading.Lock()
+
+    def run(self, turn):
+        with self.lock:
+            start = self.idle == 0
+            if not start:
+                self.idle -= 1  # an idle waiter takes this turn from the queue
+        if start:
+            threading.Thread(target=self._serve, name="sqlite-writer-queue", daemon=True).start()
+        self.turns.put(turn)
+
+    def _serve(self):
+        while True:
+            self.turns.get().wait()
+            with self.lock:
+                self.idle += 1
+
+
+_pool = (None, None)  # (pid, _Waiters): threads do not survive a fork (gunicorn's workers), so one per process
+_pool_lock = threading.Lock()
+
+
+def _waiters():
+    global _pool
+    with _pool_lock:
+        if _pool[0] != os.getpid():
+            _pool = (os.getpid(), _Waiters())
+        return _pool[1]
 
 
 class _Turn:
