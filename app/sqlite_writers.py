@@ -72,8 +72,8 @@ def take_turn(fd, wait_seconds=WAIT_SECONDS):
 
 
 class _Waiters:
-    """Daemon threads that wait for turns, kept for the next wait (starting a thread for every contended
-    turn cost about a millisecond per order); daemon, so one still waiting never holds up an exit."""
+    """Daemon threads that wait for turns, kept for the next wait (no thread start per contended turn);
+    daemon, so one still waiting on a turn given up on never holds up the process's exit."""
 
     def __init__(self):
         self.turns, self.idle, self.lock = queue.SimpleQueue(), 0, threading.Lock()
