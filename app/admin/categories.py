@@ -18,13 +18,6 @@ def _actor():
     return current_user._get_current_object()
 
 
-def _category_or_404(category_id):
-    category = db.session.get(Category, category_id)
-    if category is None:
-        abort(404)
-    return category
-
-
 def _checked_post():
     if not ConfirmForm().validate():
         abort(400)
@@ -62,7 +55,7 @@ def new_category():
 @bp.route("/categories/<int:category_id>", methods=["GET", "POST"])
 @admin_required
 def edit_category_view(category_id):
-    category = _category_or_404(category_id)
+    category = db.get_or_404(Category, category_id)
     form = CategoryForm(obj=category)
     if form.validate_on_submit():
         if _save(form, lambda: edit_category(_actor(), category_id, **form.values())) is not None:
@@ -93,7 +86,7 @@ def move_category_view(category_id):
 @bp.post("/categories/<int:category_id>/move-products")
 @admin_required
 def move_products_view(category_id):
-    category = _category_or_404(category_id)
+    category = db.get_or_404(Category, category_id)
     form = MoveProductsForm(categories=[c for c in ordered_categories() if c.id != category_id])
     if not form.validate():
         flash("Choose the category to move the products to.", "error")
@@ -112,7 +105,7 @@ def move_products_view(category_id):
 @admin_required
 def delete_category_view(category_id):
     _checked_post()
-    category = _category_or_404(category_id)
+    category = db.get_or_404(Category, category_id)
     name = category.name
     try:
         delete_category(_actor(), category_id)

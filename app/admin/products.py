@@ -22,13 +22,6 @@ def _actor():
     return current_user._get_current_object()
 
 
-def _product_or_404(product_id):
-    product = db.session.get(Product, product_id)
-    if product is None:
-        abort(404)
-    return product
-
-
 def _back_to_list(target):
     """Only our own product list (with its filters) is a place to come back to."""
     if isinstance(target, str) and target.startswith("/admin/products") and "//" not in target and "\\" not in target:
@@ -85,7 +78,7 @@ def new_product():
 @bp.route("/products/<int:product_id>", methods=["GET", "POST"])
 @admin_required
 def edit_product(product_id):
-    product = _product_or_404(product_id)
+    product = db.get_or_404(Product, product_id)
     form = _product_form(product)
     if form.validate_on_submit():
         try:
@@ -106,7 +99,7 @@ def edit_product(product_id):
 def update_product_row(product_id):
     """The list's inline edit. htmx gets the row back (422 with the message when refused); a plain form
     post goes back to the list it came from (303), with the message flashed."""
-    product = _product_or_404(product_id)
+    product = db.get_or_404(Product, product_id)
     form = ProductRowForm()
     back = _back_to_list(form.next.data)
     error = None
@@ -135,7 +128,7 @@ def update_product_row(product_id):
 @bp.post("/products/<int:product_id>/remove")
 @admin_required
 def remove_product_view(product_id):
-    product = _product_or_404(product_id)
+    product = db.get_or_404(Product, product_id)
     name = product.name
     if not ConfirmForm().validate():
         abort(400)
