@@ -140,9 +140,10 @@ def register_hooks(app):
     from app.mail.hooks import register_mail_delivery
     from app.notifications.setup import register_notifications
     from app.ops.private_pages import no_store_for_signed_in
-    from app.ops.security import add_security_headers, reject_nul_bytes
+    from app.ops.security import add_security_headers, reject_nul_bytes, reject_unexpected_files
 
     app.before_request(reject_nul_bytes)
+    app.before_request(reject_unexpected_files)
     app.after_request(add_security_headers)
     app.after_request(no_store_for_signed_in)
     register_mail_delivery(app)

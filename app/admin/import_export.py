@@ -13,6 +13,7 @@ from app.auth.decorators import admin_required
 from app.catalog.csv_export import product_rows
 from app.catalog.csv_import import ImportFailed, check_import, run_import
 from app.ops.csv_stream import csv_lines
+from app.ops.security import accepts_uploads
 from app.orders.csv_export import InvalidDateRange, order_rows, parse_date_range
 
 
@@ -33,6 +34,7 @@ def import_export():
 
 
 @bp.post("/import")
+@accepts_uploads
 @admin_required
 def import_products():
     upload = request.files.get("file")

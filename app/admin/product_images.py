@@ -17,6 +17,7 @@ from app.catalog.images import (
     set_main_image,
 )
 from app.catalog.services import ProductNotFound
+from app.ops.security import accepts_uploads
 
 ACCEPT = ",".join(f"image/{fmt.lower()}" for fmt in ALLOWED_FORMATS)
 MOVES = {"earlier": -1, "later": 1}
@@ -43,6 +44,7 @@ def product_images(product_id):
 
 
 @bp.post("/products/<int:product_id>/images")
+@accepts_uploads
 @admin_required
 def upload_product_images(product_id):
     product = _product_or_404(product_id)

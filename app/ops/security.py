@@ -49,6 +49,25 @@ def reject_nul_bytes():
         abort(400, "A request may not contain NUL characters.")
 
 
+def accepts_uploads(view):
+    """Mark a view that takes uploaded files (put it right under the route decorator); every other view
+    answers a request that carries files with 400 (reject_unexpected_files)."""
+    view.accepts_uploads = True
+    return view
+
+
+def reject_unexpected_files():
+    """400 for files posted to a view that takes none. Flask-WTF reads request.files into every form's
+    data, so a file part named like a text field ("email", "payment_method_nonce") reached the
+    validators as a FileStorage object and ended in a 500."""
+    from flask import abort, current_app, request
+
+    if request.method == "POST" and request.files:
+        view = current_app.view_functions.get(request.endpoint)
+        if not getattr(view, "accepts_uploads", False):
+            abort(400, "This form takes no files.")
+
+
 def same_site_path(candidate, default=None):
     """`candidate` if it is a path on this site ("/account?x=1"), else `default`: a "next" or return path
     comes from the request, so anything with a scheme or host ("https://evil.example", "javascript:..."),

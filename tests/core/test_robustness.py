@@ -107,6 +107,24 @@ def test_post_routes_answer_junk_with_4xx_not_500(shop, who, hx):
                                     "POST(json garbage)", url)
 
 
+def test_files_posted_where_no_files_are_taken_are_refused_with_400(shop, who):
+    # Flask-WTF reads request.files into every form, so a file part named like a text field reached the
+    # validators as an object and ended in a 500 (found by probing /checkout/place and /checkout/contact).
+    import io
+
+    names = ["email", "full_name", "payment_method_nonce", "token", "quote", "q", "file", "images", "password"]
+    for rule in _routes(shop, "POST"):
+        if rule.endpoint == "auth.logout":
+            continue
+        takes_files = getattr(shop.view_functions[rule.endpoint], "accepts_uploads", False)
+        for url in _urls_for(rule)[:1]:
+            files = {name: (io.BytesIO(b"A" * 5000), "x.txt") for name in names}
+            response = who.post(url, data=files, content_type="multipart/form-data")
+            _assert_no_server_error(response, "POST(files)", url)
+            if not takes_files:
+                assert response.status_code == 400, (url, response.status_code)
+
+
 @pytest.mark.parametrize("url", ["/products/a%00b", "/account/email/confirm/a%00b", "/verify/%00"])
 def test_nul_bytes_are_refused_with_400(shop, client, url):
     response = client.get(url)
