@@ -15,7 +15,7 @@ from app.checkout import bp
 from app.checkout.forms import PlaceOrderForm
 from app.checkout.guards import LeaveStep, quote_serializer, rules, step_state
 from app.checkout.payment_panel import payment_panel
-from app.checkout.state import end_checkout, placed_here, remember_placed, save_state
+from app.checkout.state import end_checkout, made_here, placed_here, remember_placed, save_state
 from app.htmx import render, see_other
 from app.notifications.consent import grant_order_sms, withdraw_order_sms
 from app.orders.placement import (
@@ -139,10 +139,11 @@ def place():
 
 
 def _mine(order):
-    """This shopper's order: their account's, or one this browser placed."""
+    """This shopper's order: their account's, or one this browser placed (it remembers the number, or
+    still holds the checkout whose form made it)."""
     if current_user.is_authenticated and order.user_id == current_user.id:
         return True
-    return placed_here(order.number)
+    return placed_here(order.number) or made_here(order.idempotency_key)
 
 
 # --- confirmation ------------------------------------------------------------------------------------------

@@ -64,3 +64,10 @@ def remember_placed(order_number):
 
 def placed_here(order_number):
     return order_number in session.get(PLACED_KEY, [])
+
+
+def made_here(idempotency_key):
+    """This session's checkout made the order with this review-form token. A shopper whose answer was
+    lost (and with it the cookie naming the order) still holds the session the form came from."""
+    data = session.get(KEY)
+    return bool(idempotency_key) and isinstance(data, dict) and data.get("token") == idempotency_key

@@ -104,6 +104,22 @@ def test_a_replayed_or_repeated_form_never_charges_twice(app, client, shopper, m
     assert stock_of(app, lamp) == 4
 
 
+def test_a_retry_after_a_lost_answer_finds_the_order_not_an_empty_cart(app, client, shopper, make_product):
+    # The answer to "place order" (and the cookie in it that names the order) never reached the browser;
+    # the shopper presses again with the session the review form came from.
+    lamp = make_product("Lamp", stock=5).id
+    form = shopper.ready(lamp)
+    name = app.config["SESSION_COOKIE_NAME"]
+    before = client.get_cookie(name).value
+    first = shopper.place(form, VISA)
+    client.set_cookie(name, before)
+    again = shopper.place(form, VISA)
+    assert again.status_code == 303 and again.headers["Location"] == first.headers["Location"]
+    assert client.get(again.headers["Location"]).status_code == 200  # the confirmation, not the cart
+    with app.app_context():
+        assert db.session.query(Order).count() == 1 and db.session.query(Payment).count() == 1
+
+
 def test_what_changed_is_shown_before_any_charge(app, client, shopper, make_product):
     lamp = make_product("Lamp", price=2500, stock=5).id
     form = shopper.ready(lamp)
